@@ -1,0 +1,14 @@
+import type { Command } from '../command.js';
+import { OperationError } from '../errors.js';
+
+// Placeholder until this command lands; its issue replaces this file.
+export const command: Command = {
+  name: 'test',
+  summary: 'test',
+  help: 'Usage: quiver test [options]\n\nNot implemented yet.\n',
+  options: {},
+  allowPositionals: true,
+  async run() {
+    throw new OperationError("'quiver test' is not implemented yet");
+  },
+};
