@@ -1,0 +1,29 @@
+import { stat } from 'node:fs/promises';
+import type { Diagnostic } from '../diag/index.js';
+import { loadRepo, WorkingTreeFiles, type RepoConfig } from '../config/index.js';
+import { UsageError } from './errors.js';
+
+export interface ValidateResult {
+  config: RepoConfig;
+  diagnostics: Diagnostic[];
+  counts: { sources: number; featureSets: number; datasets: number; models: number; environments: number; tests: number };
+}
+
+/** load → schema → cross-file rules → compile every definition. */
+export async function validateRepo(repo: string): Promise<ValidateResult> {
+  const st = await stat(repo).catch(() => undefined);
+  if (!st?.isDirectory()) throw new UsageError(`--repo ${repo} is not a folder`);
+  const { config, diagnostics } = await loadRepo(new WorkingTreeFiles(repo), repo);
+  return {
+    config,
+    diagnostics,
+    counts: {
+      sources: config.sources.size,
+      featureSets: config.featureSets.size,
+      datasets: config.datasets.size,
+      models: config.models.size,
+      environments: config.environments.size,
+      tests: config.tests.length,
+    },
+  };
+}

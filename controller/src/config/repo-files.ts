@@ -1,0 +1,54 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+
+/**
+ * A read-only view of one revision of a config repository: the working tree,
+ * or a git commit (see plan/git-revision.ts). Paths are repo-relative POSIX.
+ */
+export interface RepoFiles {
+  /** A label for messages: a folder path or "<ref> (<sha>)". */
+  readonly label: string;
+  /** Every file (not folder), sorted. */
+  list(): Promise<string[]>;
+  read(path: string): Promise<Buffer>;
+  /** The commit this view reads, if it is one. */
+  readonly commit?: string;
+}
+
+/** Folders never part of the config (VCS data, local outputs, dependencies). */
+const IGNORED_DIRS = new Set(['.git', 'node_modules', '.quiver', '.venv', '__pycache__']);
+
+export class WorkingTreeFiles implements RepoFiles {
+  readonly label: string;
+  private listing?: Promise<string[]>;
+  constructor(readonly root: string) {
+    this.label = root;
+  }
+
+  list(): Promise<string[]> {
+    this.listing ??= this.walk();
+    return this.listing;
+  }
+
+  private async walk(): Promise<string[]> {
+    const out: string[] = [];
+    const visit = async (dir: string): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true });
+      await Promise.all(
+        entries.map(async (e) => {
+          if (e.isDirectory()) {
+            if (!IGNORED_DIRS.has(e.name)) await visit(join(dir, e.name));
+          } else if (e.isFile() || (e.isSymbolicLink() && (await stat(join(dir, e.name)).catch(() => undefined))?.isFile())) {
+            out.push(relative(this.root, join(dir, e.name)).split(sep).join('/'));
+          }
+        }),
+      );
+    };
+    await visit(this.root);
+    return out.sort();
+  }
+
+  read(path: string): Promise<Buffer> {
+    return readFile(join(this.root, ...path.split('/')));
+  }
+}
