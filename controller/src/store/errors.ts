@@ -54,15 +54,14 @@ export function wrapError(err: unknown, op: string, uri: string, key?: string): 
 }
 
 function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    const name = err.name && err.name !== 'Error' ? err.name : typeof code === 'string' ? code : '';
-    const parts = [name, err.message].filter((p) => p !== '' && p !== undefined);
-    if (status !== undefined) parts.push(`(HTTP ${status})`);
-    return parts.join(': ') || 'unknown error';
-  }
-  return String(err);
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const label = err.name && err.name !== 'Error' ? err.name : typeof code === 'string' ? code : '';
+  // fs messages already start with their code ("ENOENT: no such file..."): don't say it twice.
+  let text = label && !err.message.startsWith(label) ? `${label}: ${err.message}` : err.message || label || 'unknown error';
+  if (status !== undefined) text += ` (HTTP ${status})`;
+  return text;
 }
 
 const URL_QUERY = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"']*)\?[^\s"']*/gi;
