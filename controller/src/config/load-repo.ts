@@ -49,6 +49,7 @@ export async function loadRepo(files: RepoFiles, root: string): Promise<LoadResu
     models: new Map(),
     environments: new Map(),
     tests: [],
+    brokenNames: new Set(),
   };
   const configFiles: string[] = [];
   const schema = loadQuiverSchema();
@@ -65,6 +66,7 @@ export async function loadRepo(files: RepoFiles, root: string): Promise<LoadResu
     if (enc.length) return undefined;
     const r = parseManifest(source, kind);
     diagnostics.push(...r.diagnostics);
+    if (!r.manifest && r.declaredName) config.brokenNames.add(`${kind}:${r.declaredName}`);
     return r.manifest;
   };
 
@@ -107,7 +109,11 @@ export async function loadRepo(files: RepoFiles, root: string): Promise<LoadResu
       const parsed = parseTextFormat(source, k.dir === 'sources' ? sourceType : featureSetType);
       diagnostics.push(...parsed.diagnostics);
       const message = parsed.message;
-      if (!message) return;
+      if (!message) {
+        const name = topLevelName(source.text);
+        if (name) config.brokenNames.add(`${k.dir === 'sources' ? 'source' : 'featureSet'}:${name}`);
+        return;
+      }
       return { dir: k.dir, path, message };
     }
     const kind = YAML_DIRS[k.dir];
@@ -127,6 +133,7 @@ export async function loadRepo(files: RepoFiles, root: string): Promise<LoadResu
         const n = normalizeSource(r.path, r.message);
         diagnostics.push(...n.diagnostics);
         if (n.def && register('source', n.def.name, r.path, n.def.locate)) config.sources.set(n.def.name, n.def);
+        else if (!n.def) config.brokenNames.add(`source:${topLevelNameOf(r.message)}`);
       } else {
         const n = normalizeFeatureSet(r.path, r.message);
         diagnostics.push(...n.diagnostics);
@@ -160,4 +167,22 @@ export async function loadRepo(files: RepoFiles, root: string): Promise<LoadResu
   }
   diagnostics.push(...(await checkRepo(config, files, all)));
   return { config, diagnostics: sortDiagnostics(diagnostics), configFiles: configFiles.sort() };
+}
+
+/** The top-level `name: "..."` of a pbtxt file that failed to parse (best effort, for cascades only). */
+function topLevelName(text: string): string | undefined {
+  let depth = 0;
+  const re = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|[{}<>]|\bname\s*:\s*"([^"\n]*)"/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const t = m[0];
+    if (t === '{' || t === '<') depth++;
+    else if (t === '}' || t === '>') depth--;
+    else if (m[1] !== undefined && depth === 0) return m[1];
+  }
+  return undefined;
+}
+
+function topLevelNameOf(m: ParsedMessage): string {
+  const v = m.fields.get('name')?.values[0];
+  return v && v.kind === 'string' ? v.value : '';
 }

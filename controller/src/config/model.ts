@@ -181,4 +181,9 @@ export interface RepoConfig {
   models: Map<string, ModelDef>;
   environments: Map<string, EnvironmentDef>;
   tests: TestFileDef[];
+  /**
+   * Names declared by files that failed to parse (kind:name). References to
+   * them are not reported again: the broken file has its own errors.
+   */
+  brokenNames: Set<string>;
 }

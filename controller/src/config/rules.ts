@@ -37,8 +37,8 @@ type Ctx = { config: RepoConfig; files: RepoFiles; all: string[] };
 type Rule = (ctx: Ctx) => Diagnostic[] | Promise<Diagnostic[]>;
 
 function unknown(file: string, at: ReturnType<ModelDef['locate']>, code: string, what: string, name: string, known: Iterable<string>): Diagnostic {
-  const hint = didYouMean(name, known);
   const names = [...known];
+  const hint = didYouMean(name, names);
   return diagnostic(file, at, code, `${what} '${name}' is not declared`, {
     ...(hint ? { hint } : names.length && names.length <= 12 ? { expected: `one of ${names.join(', ')}` } : {}),
   });
@@ -53,7 +53,7 @@ export function timeFieldOf(fs: FeatureSetDef, src: SourceDef): string | undefin
 
 const featureSetSources: Rule = ({ config }) =>
   [...config.featureSets.values()].flatMap((fs) =>
-    fs.source && !config.sources.has(fs.source) ? [unknown(fs.file, fs.locate(['source']), RuleCodes.unknownSource, 'source', fs.source, config.sources.keys())] : [],
+    fs.source && !config.sources.has(fs.source) && !config.brokenNames.has(`source:${fs.source}`) ? [unknown(fs.file, fs.locate(['source']), RuleCodes.unknownSource, 'source', fs.source, config.sources.keys())] : [],
   );
 
 const timeFields: Rule = ({ config }) => {
@@ -96,7 +96,7 @@ const datasets: Rule = async ({ config, files, all }) => {
   const out: Diagnostic[] = [];
   for (const ds of config.datasets.values()) {
     const src = config.sources.get(ds.source);
-    if (ds.source && !src) out.push(unknown(ds.file, ds.locate(['source']), RuleCodes.unknownSource, 'source', ds.source, config.sources.keys()));
+    if (ds.source && !src && !config.brokenNames.has(`source:${ds.source}`)) out.push(unknown(ds.file, ds.locate(['source']), RuleCodes.unknownSource, 'source', ds.source, config.sources.keys()));
     const partNames = new Set<string>();
     for (const part of ds.parts) {
       const base = ['parts', part.position];
@@ -172,16 +172,17 @@ const models: Rule = ({ config }) => {
   const out: Diagnostic[] = [];
   for (const m of config.models.values()) {
     const ds = config.datasets.get(m.dataset);
-    if (m.dataset && !ds) out.push(unknown(m.file, m.locate(['dataset']), RuleCodes.unknownDataset, 'dataset', m.dataset, config.datasets.keys()));
+    if (m.dataset && !ds && !config.brokenNames.has(`dataset:${m.dataset}`)) out.push(unknown(m.file, m.locate(['dataset']), RuleCodes.unknownDataset, 'dataset', m.dataset, config.datasets.keys()));
     const sets: FeatureSetDef[] = [];
     m.featureSets.forEach((name, i) => {
       const fs = config.featureSets.get(name);
       if (!fs) {
+        if (config.brokenNames.has(`featureSet:${name}`)) return;
         out.push(unknown(m.file, m.locate(['feature_sets', i]), RuleCodes.unknownFeatureSet, 'feature set', name, config.featureSets.keys()));
         return;
       }
       sets.push(fs);
-      if (ds && fs.source !== ds.source)
+      if (ds && config.sources.has(ds.source) && fs.source !== ds.source)
         out.push(
           diagnostic(m.file, m.locate(['feature_sets', i]), RuleCodes.sourceMismatch, `feature set '${name}' reads source '${fs.source}', but dataset '${ds.name}' is source '${ds.source}'`, {
             hint: 'a model joins feature sets row by row, so they must all read its dataset\'s source',
@@ -235,7 +236,7 @@ const models: Rule = ({ config }) => {
 
 const environments: Rule = ({ config }) =>
   [...config.environments.values()].flatMap((env) =>
-    env.models.flatMap((name, i) => (config.models.has(name) ? [] : [unknown(env.file, env.locate(['models', i]), RuleCodes.unknownModel, 'model', name, config.models.keys())])),
+    env.models.flatMap((name, i) => (config.models.has(name) || config.brokenNames.has(`model:${name}`) ? [] : [unknown(env.file, env.locate(['models', i]), RuleCodes.unknownModel, 'model', name, config.models.keys())])),
   );
 
 const RESERVED_AGG_COLUMNS = ['_entity', '_window_start', '_window_end', '_labels', '_events'];

@@ -26,7 +26,14 @@ export const YamlCodes = {
   oneOf: 'QV2010',
 } as const;
 
-export function parseManifest(source: SourceText, kind: ManifestKind): { manifest?: YamlManifest; diagnostics: Diagnostic[] } {
+export interface ManifestResult {
+  manifest?: YamlManifest;
+  diagnostics: Diagnostic[];
+  /** The `name` the file declares, even when it is otherwise invalid. */
+  declaredName?: string;
+}
+
+export function parseManifest(source: SourceText, kind: ManifestKind): ManifestResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source.text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const diagnostics: Diagnostic[] = [];
@@ -44,12 +51,14 @@ export function parseManifest(source: SourceText, kind: ManifestKind): { manifes
     return { diagnostics };
   }
   const validate = manifestValidator(kind);
+  const name = (value as Record<string, unknown>)['name'];
+  const declared = typeof name === 'string' ? { declaredName: name } : {};
   if (!validate(value)) {
     const schema = readSchema(kind);
     for (const err of simplifyErrors(validate.errors ?? [])) diagnostics.push(toDiagnostic(err, source.file, locate, schema, value));
-    return { diagnostics };
+    return { diagnostics, ...declared };
   }
-  return { manifest: { file: source.file, value: value as Record<string, unknown>, locate }, diagnostics };
+  return { manifest: { file: source.file, value: value as Record<string, unknown>, locate }, diagnostics, ...declared };
 }
 
 function cleanYamlMessage(m: string): string {
