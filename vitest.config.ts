@@ -1,13 +1,34 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects:
+//   unit         controller/ and agent/ unit tests: no servers, fast (`npx vitest run --project unit`)
+//   integration  test/**: real etcd + kube-apiserver + S3 server started once per run by
+//                test/infra/global-setup.ts (`npx vitest run --project integration`)
+// Build the real components first with `bash tools/ensure-test-tools.sh`.
 export default defineConfig({
   test: {
-    include: ['controller/src/**/*.test.ts', 'agent/src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**'],
     pool: 'forks',
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    // Starts etcd, kube-apiserver and the S3 server once per run (test/infra/global-setup.ts).
-    globalSetup: ['test/infra/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['controller/src/**/*.test.ts', 'agent/src/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          globalSetup: ['test/infra/global-setup.ts'],
+          // Spark submissions and CRD installs take seconds each on 2 cores.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
   },
 });

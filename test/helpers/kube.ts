@@ -1,0 +1,165 @@
+/**
+ * The real kube-apiserver of the integration test bed (test/infra/global-setup.ts).
+ *
+ *   useTestNamespace()   call at the top level of a test file: a fresh namespace per file,
+ *                        created in beforeAll. Returns getters { kubeconfig(), namespace() }.
+ *                        The namespace is deleted afterwards without waiting: with no
+ *                        controller-manager it stays Terminating forever.
+ *   adminKubeConfig()    a KubeConfig for the admin (system:masters, static token).
+ *   kubeconfigPath()     path of the admin kubeconfig file (for kubectl, helm, child processes).
+ *   ensureCrds(...files) server-side applies every CRD in the YAML files (idempotent, safe from
+ *                        parallel test files) and waits until each is Established.
+ *   quiverCrdFiles()     the repository's crds/*.yaml.
+ *
+ * If the apiserver is not running: CI=true fails the tests, locally they are skipped when its
+ * binaries were not built (the message names `bash tools/ensure-test-tools.sh`).
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import type { KubeInfra } from '../infra/context.js';
+import { repoRoot } from './shared-data.js';
+import { skipOrFail, testBed } from './tools.js';
+
+function kubeInfra(): KubeInfra {
+  const bed = testBed();
+  if (!bed) {
+    return skipOrFail('no test bed: this test must run in the `integration` vitest project (test/**), whose global setup starts kube-apiserver', false);
+  }
+  if (!bed.kube.ok) return skipOrFail(`kube-apiserver is not running: ${bed.kube.problem}`, bed.kube.missing);
+  return bed.kube.value;
+}
+
+export function kubeconfigPath(): string {
+  return kubeInfra().kubeconfigPath;
+}
+
+export function adminKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeInfra().kubeconfigPath);
+  return kc;
+}
+
+/** Readable, unique, DNS-1123: qt-<file stem>-<random>. */
+function namespaceName(file: string | undefined): string {
+  const stem = (file ?? 'test')
+    .replace(/^.*?test\//, '')
+    .replace(/\.test\.ts$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return `qt-${stem || 'test'}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface TestNamespace {
+  kubeconfig: () => KubeConfig;
+  namespace: () => string;
+}
+
+export function useTestNamespace(): TestNamespace {
+  let kc: KubeConfig | undefined;
+  let ns: string | undefined;
+  let skipReason: string | undefined;
+
+  beforeAll(async (_ctx, suite) => {
+    const bed = testBed();
+    // Locally, missing binaries skip every test of the file (reason printed once per test).
+    if (bed && !bed.kube.ok && bed.kube.missing && !bed.ci) {
+      skipReason = `kube-apiserver is not running: ${bed.kube.problem}`;
+      return;
+    }
+    kc = adminKubeConfig();
+    const name = namespaceName(suite.file?.name);
+    await kc.makeApiClient(CoreV1Api).createNamespace({
+      body: { metadata: { name, labels: { 'quiver.dev/test': 'true' } } },
+    });
+    ns = name;
+  });
+
+  beforeEach((ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+  });
+
+  afterAll(async () => {
+    if (kc && ns) {
+      // Fire the delete; never wait for Terminating to finish (no namespace controller).
+      await kc.makeApiClient(CoreV1Api).deleteNamespace({ name: ns }).catch(() => undefined);
+    }
+  });
+
+  return {
+    kubeconfig: () => {
+      if (!kc) throw new Error('useTestNamespace(): kubeconfig() used before beforeAll ran (call it inside tests)');
+      return kc;
+    },
+    namespace: () => {
+      if (!ns) throw new Error('useTestNamespace(): namespace() used before beforeAll ran (call it inside tests)');
+      return ns;
+    },
+  };
+}
+
+export function quiverCrdFiles(): string[] {
+  const dir = join(repoRoot, 'crds');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+function isEstablished(crd: V1CustomResourceDefinition): boolean {
+  return (crd.status?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
+}
+
+/**
+ * Server-side apply (never client-side apply: the spark-operator CRDs are ~0.8 MB, beyond the
+ * last-applied annotation's 256 KiB) of every CustomResourceDefinition in the files, then waits
+ * for Established. Safe to call from several test files at once.
+ */
+export async function ensureCrds(...files: string[]): Promise<V1CustomResourceDefinition[]> {
+  const kc = adminKubeConfig();
+  const objects = KubernetesObjectApi.makeApiClient(kc);
+  const ext = kc.makeApiClient(ApiextensionsV1Api);
+  const names: string[] = [];
+  for (const file of files) {
+    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]?.message ?? 'YAML error'}`);
+      const obj: unknown = doc.toJS();
+      if (!obj || typeof obj !== 'object') continue;
+      const crd = obj as V1CustomResourceDefinition;
+      if (crd.kind !== 'CustomResourceDefinition' || !crd.metadata?.name) {
+        throw new Error(`${file}: expected CustomResourceDefinition documents, found ${crd.kind ?? 'no kind'}`);
+      }
+      await objects.patch(crd, undefined, undefined, 'quiver-tests', true, PatchStrategy.ServerSideApply);
+      names.push(crd.metadata.name);
+    }
+  }
+  const deadline = Date.now() + 60_000;
+  const out: V1CustomResourceDefinition[] = [];
+  for (const name of names) {
+    for (;;) {
+      const crd = await ext.readCustomResourceDefinition({ name });
+      if (isEstablished(crd)) {
+        out.push(crd);
+        break;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`CRD ${name} not Established after 60s: ${JSON.stringify(crd.status?.conditions ?? [])}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return out;
+}
