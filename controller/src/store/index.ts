@@ -4,3 +4,5 @@ export { InvalidKeyError, ObjectNotFoundError, PreconditionFailedError, StoreErr
 export { openStore, parseS3Uri } from './open-store.js';
 export { FileStore } from './file-store.js';
 export { S3Store } from './s3-store.js';
+/** Local-file helpers with the store's guarantees (temp beside the target, fsync, rename). */
+export { sha256File, writeFileAtomic } from './local-file.js';

@@ -1,0 +1,30 @@
+export {
+  BUNDLE_API_VERSION,
+  BUNDLE_KIND,
+  BUNDLE_MANIFEST_NAME,
+  BundleInvalidError,
+  parseBundleManifest,
+  type BundleFileEntry,
+  type BundleLineage,
+  type BundleManifest,
+} from './bundle-manifest.js';
+export { DEFAULT_MAX_BUNDLE_BYTES, decodeBundle, encodeBundle, readBundle, writeBundle, type ReadBundle, type WrittenBundle } from './bundle.js';
+export {
+  generateKeyPair,
+  KeyError,
+  keyIdOf,
+  loadPrivateKey,
+  loadPublicKey,
+  parseSignature,
+  readSignatureFile,
+  SIGNATURE_DOMAIN,
+  signatureFileFor,
+  SignatureFormatError,
+  signDigest,
+  verifyBundleFile,
+  verifyDigest,
+  writeSignatureFile,
+  type BundleSignature,
+  type KeySource,
+  type VerifyResult,
+} from './sign.js';
