@@ -99,6 +99,16 @@ def _dedupe_opsets(proto: onnx.ModelProto) -> None:
         proto.opset_import.append(onnx.helper.make_opsetid(domain, versions[domain]))
 
 
+def onnx_signature(model_bytes: bytes) -> dict[str, Any]:
+    """The IR version and operator-set versions the model actually uses."""
+    proto = onnx.load_from_string(model_bytes)
+    return {
+        "ir_version": int(proto.ir_version),
+        "opsets": {o.domain or "ai.onnx": int(o.version) for o in proto.opset_import},
+        "producer": f"{proto.producer_name} {proto.producer_version}",
+    }
+
+
 def onnx_probabilities(model_bytes: bytes, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     """Scores ``x`` with onnxruntime (one thread); returns the [n, 2] probabilities."""
     options = ort.SessionOptions()

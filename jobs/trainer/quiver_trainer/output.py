@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from quiver_trainer.errors import DataError
+from quiver_trainer.errors import DataError, InternalError
 
 
 def check_output_free(output: Path) -> None:
@@ -35,7 +35,10 @@ def write_atomically(output: Path, write: Callable[[Path], None]) -> None:
     except OSError as e:
         raise DataError(f"cannot create the output directory next to {output}: {e}") from None
     try:
-        write(tmp)
+        try:
+            write(tmp)
+        except OSError as e:
+            raise InternalError(f"cannot write the results next to {output}: {e}") from None
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)

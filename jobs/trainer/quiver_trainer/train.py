@@ -21,9 +21,9 @@ from quiver_trainer.metrics import evaluate
 from quiver_trainer.onnx_export import (
     INPUT_NAME,
     OUTPUT_NAME,
-    TARGET_OPSET,
     export_onnx,
     onnx_probabilities,
+    onnx_signature,
 )
 from quiver_trainer.output import check_output_free, json_bytes, write_atomically
 from quiver_trainer.spec import Spec
@@ -101,6 +101,7 @@ def run(spec: Spec, log: Log) -> dict[str, Any]:
     try:
         model_bytes = export_onnx(model, spec.model, feature_names)
         onnx_scores = onnx_probabilities(model_bytes, x_val)[:, 1].astype(np.float64)
+        signature = onnx_signature(model_bytes)
     except Exception as e:  # noqa: BLE001 - converter and runtime errors have many types
         raise InternalError(f"ONNX export failed: {type(e).__name__}: {e}") from None
     onnx_diff = float(np.max(np.abs(onnx_scores - scores)))
@@ -132,6 +133,7 @@ def run(spec: Spec, log: Log) -> dict[str, Any]:
         "counts": {**data.counts, "train": train_counts, "validation": val_counts},
         "labels_seen": data.labels_seen,
         "onnx_max_abs_diff": onnx_diff,
+        "onnx": signature,
         "warnings": fit_warnings,
         "versions": library_versions(),
     }
@@ -151,7 +153,7 @@ def run(spec: Spec, log: Log) -> dict[str, Any]:
             "threshold": results["threshold"],
             "alert": "probability >= threshold",
         },
-        "onnx_opset": dict(TARGET_OPSET),
+        "onnx": signature,
     }
     validation = pa.table(
         {

@@ -350,3 +350,14 @@ def test_cli_process_contract(tmp_path: Path, feature_dir: Path) -> None:
 
     usage = _cli([])
     assert usage.returncode == 2 and usage.stdout == "" and "Traceback" not in usage.stderr
+
+
+def test_failure_while_writing_leaves_nothing(tmp_path: Path, feature_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: Any, **__: Any) -> None:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("pyarrow.parquet.write_table", broken)
+    out = tmp_path / "results" / "out"
+    result = run_spec(base_spec(one_input(feature_dir), out), tmp_path)
+    assert_failed(result, 3, "cannot write the results", "No space left on device", output=out)
+    assert list((tmp_path / "results").iterdir()) == []

@@ -98,6 +98,8 @@ def test_each_algorithm_trains_and_writes_outputs(
     assert [f["type"] for f in schema["input"]["features"]] == ["LONG", "INT", "DOUBLE", "BOOLEAN"]
     assert schema["output"]["name"] == "probabilities"
     assert schema["output"]["threshold"] == metrics["threshold"]
+    assert schema["onnx"] == metrics["onnx"]
+    assert schema["onnx"]["opsets"]["ai.onnx"] <= 17 and schema["onnx"]["opsets"]["ai.onnx.ml"] <= 3
 
 
 @pytest.mark.parametrize("algorithm", list(ALGORITHMS))
@@ -209,3 +211,30 @@ def test_unreachable_target_fpr(tmp_path: Path, feature_dir: Path) -> None:
     assert metrics["confusion"]["fp"] == 0
     if not metrics["target_fpr_met"]:
         assert metrics["confusion"]["tp"] == 0
+
+
+def test_determinism_across_processes(tmp_path: Path, feature_dir: Path) -> None:
+    """Separate processes (different hash seeds) write byte-identical models and metrics."""
+    import os
+    import subprocess
+    import sys
+
+    trainer_dir = Path(__file__).resolve().parent.parent
+    digests = []
+    for n, hash_seed in enumerate(("1", "2")):
+        spec = base_spec(one_input(feature_dir), tmp_path / f"out{n}", algorithm="gradient_boosting", params={})
+        spec_path = tmp_path / f"spec{n}.json"
+        spec_path.write_text(json.dumps(spec))
+        env = {**os.environ, "PYTHONPATH": str(trainer_dir), "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run(
+            [sys.executable, "-m", "quiver_trainer", "--spec", str(spec_path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        out = Path(spec["output"])
+        digests.append([(out / name).read_bytes() for name in ("model.onnx", "metrics.json", "validation.parquet")])
+    assert digests[0] == digests[1]
