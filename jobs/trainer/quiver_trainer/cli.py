@@ -2,7 +2,8 @@
 
 stderr gets progress lines and, on failure, one ``quiver-trainer: error: ...`` line;
 stdout gets exactly one JSON line (the summary) on success and nothing otherwise.
-Exit codes: 0 success, 1 bad input data, 2 bad spec or usage, 3 internal error.
+Exit codes: 0 success, 1 bad input data, 2 bad spec or usage, 3 internal error,
+143 terminated by SIGTERM (partial output removed).
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -26,6 +29,17 @@ PROG = "quiver-trainer"
 
 class _UsageError(Exception):
     pass
+
+
+class _Terminated(BaseException):
+    """Raised in the main thread on SIGTERM, so that partial output is cleaned up."""
+
+
+EXIT_TERMINATED = 143
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,6 +74,23 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except _UsageError as e:
         return fail(f"{e} (usage: python -m quiver_trainer --spec spec.json)", EXIT_SPEC)
 
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _run(args.spec, out, err, log, fail)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(
+    spec_path: Path,
+    out: TextIO,
+    err: TextIO,
+    log: Callable[[str], None],
+    fail: Callable[[str, int], int],
+) -> int:
     try:
         with contextlib.redirect_stdout(err), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("default")
@@ -67,7 +98,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             from quiver_trainer.spec import load_spec
             from quiver_trainer.train import run
 
-            spec = load_spec(args.spec)
+            spec = load_spec(spec_path)
             summary = run(spec, log)
         for w in caught:
             log(f"warning: {one_line(f'{w.category.__name__}: {w.message}')}")
@@ -75,6 +106,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         return fail(e.message, e.exit_code)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_INTERNAL)
+    except _Terminated:
+        return fail("terminated (SIGTERM)", EXIT_TERMINATED)
     except Exception as e:  # noqa: BLE001 - reported as one line; the traceback on request
         if os.environ.get("QUIVER_TRAINER_DEBUG"):
             traceback.print_exc(file=err)

@@ -361,3 +361,33 @@ def test_failure_while_writing_leaves_nothing(tmp_path: Path, feature_dir: Path,
     result = run_spec(base_spec(one_input(feature_dir), out), tmp_path)
     assert_failed(result, 3, "cannot write the results", "No space left on device", output=out)
     assert list((tmp_path / "results").iterdir()) == []
+
+
+def test_sigterm_ends_the_run_cleanly(tmp_path: Path, feature_dir: Path) -> None:
+    out = tmp_path / "out"
+    spec_path = tmp_path / "spec.json"
+    spec = base_spec(one_input(feature_dir), out, algorithm="gradient_boosting", params={"n_estimators": 20000})
+    spec_path.write_text(json.dumps(spec))
+    env = {**os.environ, "PYTHONPATH": str(TRAINER_DIR)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quiver_trainer", "--spec", str(spec_path)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "training gradient_boosting" in line:
+                break
+        proc.send_signal(15)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 143, stderr
+    assert stdout == ""
+    assert "quiver-trainer: error: terminated (SIGTERM)" in stderr
+    assert not out.exists()
