@@ -6,7 +6,7 @@
 import type protobuf from 'protobufjs';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic, type SourceText } from '../../diag/index.js';
 import { Code } from './codes.js';
-import { tokenize } from './lexer.js';
+import { Lexer } from './lexer.js';
 import { Parser } from './parser.js';
 import { Reporter, StopParsing } from './reporter.js';
 import type { ParsedMessage } from './types.js';
@@ -34,13 +34,13 @@ export function parseTextFormat(source: SourceText, type: protobuf.Type): ParseR
   const reporter = new Reporter(source);
   let message: ParsedMessage | undefined;
   try {
-    message = new Parser(source, tokenize(source.text, reporter), reporter).parseTop(type);
+    message = new Parser(source, new Lexer(source.text, reporter), reporter).parseTop(type);
   } catch (e) {
     if (!(e instanceof StopParsing)) {
       // A bug, not bad input: still a diagnostic, so one file cannot crash a whole run.
       const detail = e instanceof Error ? e.message : String(e);
       reporter.diagnostics.push(
-        diagnostic(source.file, { line: 1, column: 1 }, Code.Internal, `internal error in the text-format parser: ${detail}`, {
+        diagnostic(source.file, { line: 1, column: 1, endLine: 1, endColumn: 1 }, Code.Internal, `internal error in the text-format parser: ${detail}`, {
           hint: 'please report this as a bug, with the file',
         }),
       );

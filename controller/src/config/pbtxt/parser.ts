@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 import { didYouMean, type SourceText, type Span } from '../../diag/index.js';
 import { Code } from './codes.js';
-import type { Token } from './lexer.js';
+import type { Lexer, Token } from './lexer.js';
 import { quote, type Reporter } from './reporter.js';
 import { convertScalar, describeScalar, type ScalarContext, type ScalarTokens } from './scalar-value.js';
 import type { ParsedMessage, ParsedValue } from './types.js';
@@ -42,16 +42,15 @@ function listNames(names: readonly string[]): string | undefined {
  * parser resynchronises at the next field, so one run reports many problems.
  */
 export class Parser {
-  private pos = 0;
-  private readonly eof: Token;
+  /** Lookahead: the parser never needs more than three tokens. */
+  private readonly ahead: Token[] = [];
   private readonly scalars: ScalarContext;
 
   constructor(
     private readonly source: SourceText,
-    private readonly tokens: readonly Token[],
+    private readonly lexer: Lexer,
     private readonly reporter: Reporter,
   ) {
-    this.eof = tokens[tokens.length - 1] ?? { kind: 'eof', start: source.text.length, end: source.text.length, text: '' };
     this.scalars = { source, reporter };
   }
 
@@ -64,11 +63,12 @@ export class Parser {
   // ---- token access -------------------------------------------------------
 
   private peek(k = 0): Token {
-    return this.tokens[this.pos + k] ?? this.eof;
+    while (this.ahead.length <= k) this.ahead.push(this.lexer.next());
+    return this.ahead[k] as Token;
   }
   private next(): Token {
     const tok = this.peek();
-    if (tok.kind !== 'eof') this.pos++;
+    if (tok.kind !== 'eof') this.ahead.shift();
     return tok;
   }
   private accept(ch: string): Token | undefined {

@@ -14,7 +14,8 @@ export function sourceFromBytes(file: string, bytes: Uint8Array): { source: Sour
     const source = new SourceText(file, new TextDecoder('utf-8').decode(bytes));
     // The valid prefix decodes exactly, so its length is the offset of the bad byte.
     const offset = new TextDecoder('utf-8').decode(bytes.subarray(0, Math.max(0, bad))).length;
-    const at = source.position(offset);
+    // The bad byte decodes to one U+FFFD: the span covers that character.
+    const at = source.span(offset, offset + 1);
     const byte = bytes[bad] ?? 0;
     return {
       source,

@@ -315,6 +315,11 @@ const UTF8_HINT = {
   hint: 'in a string field, write non-ASCII characters as themselves or as \\u escapes; byte escapes suit bytes fields',
 };
 
+function hasBackslash(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 92) return true;
+  return false;
+}
+
 export interface DecodedString {
   value: string;
   origin: TextOrigin;
@@ -322,6 +327,19 @@ export interface DecodedString {
 
 /** Decodes adjacent literals as one `string` value, with a map from each unit back to the file. */
 export function decodeString(source: SourceText, parts: readonly Token[], reporter: Reporter): DecodedString {
+  const only = parts.length === 1 ? parts[0] : undefined;
+  if (only) {
+    // The common case, one literal without escapes: the text is the source, unit for unit.
+    const { start, end } = contentRange(only);
+    if (!hasBackslash(source.text, start, end)) {
+      const value = source.text.slice(start, end);
+      const length = value.length;
+      return {
+        value,
+        origin: { file: source.file, positionAt: (offset) => source.position(start + Math.min(Math.max(0, Math.trunc(offset)), length)) },
+      };
+    }
+  }
   const sink = new StringSink(source.text, reporter);
   for (const part of parts) walkLiteral(source.text, part, reporter, sink);
   sink.flush();
