@@ -1,7 +1,61 @@
 #!/usr/bin/env bash
-# The README's test command: installs and starts everything the tests need, then runs them.
+# The README's test command (and what .ci/run runs with CI=true): installs and builds everything
+# the tests need, then runs them all.
+#
+#   1. npm ci
+#   2. tools/ensure-test-tools.sh   etcd, kube-apiserver, kubectl, helm, SeaweedFS, venvs, JDK 17
+#   3. tsc -p tsconfig.test.json    type-check of sources and tests
+#   4. vitest run                   projects `unit` (no servers) and `integration` (test/**, real
+#                                   etcd + kube-apiserver + S3 started by test/infra/global-setup.ts)
+#   5. pytest                       jobs/trainer with the trainer venv, jobs/spark with the spark venv
+#
+# Steps 3-5 all run even if one fails, so one run shows every failure; the exit status is
+# non-zero if any step failed. A set-up failure (1-2) stops the run at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export QUIVER_TOOLS=${QUIVER_TOOLS:-$HOME/.cache/quiver-tools}
+
+stamp() { echo "== tools/test.sh: $* (${SECONDS}s)"; }
+failed=()
+
+stamp "npm ci"
 npm ci --no-audit --no-fund
-npx tsc -p tsconfig.test.json
-npx vitest run
+
+stamp "ensure test tools"
+bash tools/ensure-test-tools.sh
+# shellcheck source=/dev/null
+source "$QUIVER_TOOLS/env.sh"
+
+stamp "type-check"
+npx tsc -p tsconfig.test.json || failed+=("type-check: npx tsc -p tsconfig.test.json")
+
+stamp "vitest (unit + integration)"
+npx vitest run || failed+=("vitest: npx vitest run")
+
+run_pytest() {
+  local job=$1 py
+  if ! compgen -G "jobs/$job/tests/test_*.py" >/dev/null && ! compgen -G "jobs/$job/test_*.py" >/dev/null; then
+    echo "pytest: jobs/$job has no tests yet; skipped"
+    return 0
+  fi
+  py=$(bash tools/ensure-venv.sh "$job")
+  stamp "pytest jobs/$job ($py)"
+  local rc=0
+  # Spark's own needs (JDK 17 from env.sh, loopback only, the venv's bundled Spark).
+  ( cd "jobs/$job" && env -u SPARK_HOME SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON="$py" PYSPARK_DRIVER_PYTHON="$py" \
+      "$py" -m pytest -q ) || rc=$?
+  case $rc in
+    0) ;;
+    5) echo "pytest: jobs/$job collected no tests" ;;  # exit 5 = nothing collected, not a failure
+    *) failed+=("pytest jobs/$job (exit $rc): cd jobs/$job && $py -m pytest") ;;
+  esac
+}
+run_pytest trainer
+run_pytest spark
+
+if [ ${#failed[@]} -gt 0 ]; then
+  stamp "FAILED"
+  printf '  %s\n' "${failed[@]}"
+  exit 1
+fi
+stamp "all passed"

@@ -10,21 +10,18 @@
  *   ensureCrds(...files) server-side applies every CRD in the YAML files (idempotent, safe from
  *                        parallel test files) and waits until each is Established.
  *   quiverCrdFiles()     the repository's crds/*.yaml.
+ *   kubeRequest(kc, method, path, body?, contentType?)
+ *                        a raw API call (JSON in and out), for bodies client-node's typed
+ *                        serializers would alter (it drops `x-kubernetes-*` schema keys).
  *
  * If the apiserver is not running: CI=true fails the tests, locally they are skipped when its
  * binaries were not built (the message names `bash tools/ensure-test-tools.sh`).
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import https from 'node:https';
 import { join } from 'node:path';
-import {
-  ApiextensionsV1Api,
-  CoreV1Api,
-  KubeConfig,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type V1CustomResourceDefinition,
-} from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, PatchStrategy, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeInfra } from '../infra/context.js';
@@ -73,7 +70,8 @@ export function useTestNamespace(): TestNamespace {
   let ns: string | undefined;
   let skipReason: string | undefined;
 
-  beforeAll(async (_ctx, suite) => {
+  // vitest requires the first hook argument to be a destructuring pattern.
+  beforeAll(async ({}, suite) => {
     const bed = testBed();
     // Locally, missing binaries skip every test of the file (reason printed once per test).
     if (bed && !bed.kube.ok && bed.kube.missing && !bed.ci) {
@@ -123,34 +121,86 @@ function isEstablished(crd: V1CustomResourceDefinition): boolean {
   return (crd.status?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
 }
 
+export interface KubeResponse {
+  status: number;
+  body: unknown;
+  text: string;
+}
+
+/** A raw API request with the kubeconfig's credentials and CA; never throws on HTTP errors. */
+export async function kubeRequest(
+  kc: KubeConfig,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<KubeResponse> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('kubeconfig has no current cluster');
+  const url = new URL(path, cluster.server);
+  const opts: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
+  await kc.applyToHTTPSOptions(opts);
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  if (payload !== undefined) opts.headers = { ...opts.headers, 'Content-Type': contentType };
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, opts, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        let parsed: unknown = undefined;
+        try {
+          parsed = text ? JSON.parse(text) : undefined;
+        } catch {
+          parsed = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed, text });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 /**
  * Server-side apply (never client-side apply: the spark-operator CRDs are ~0.8 MB, beyond the
  * last-applied annotation's 256 KiB) of every CustomResourceDefinition in the files, then waits
- * for Established. Safe to call from several test files at once.
+ * for Established. Safe to call from several test files at once. Sent raw: client-node's typed
+ * serializer would drop `x-kubernetes-int-or-string` and friends from the schema.
  */
 export async function ensureCrds(...files: string[]): Promise<V1CustomResourceDefinition[]> {
   const kc = adminKubeConfig();
-  const objects = KubernetesObjectApi.makeApiClient(kc);
-  const ext = kc.makeApiClient(ApiextensionsV1Api);
   const names: string[] = [];
   for (const file of files) {
     for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
       if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]?.message ?? 'YAML error'}`);
       const obj: unknown = doc.toJS();
       if (!obj || typeof obj !== 'object') continue;
-      const crd = obj as V1CustomResourceDefinition;
-      if (crd.kind !== 'CustomResourceDefinition' || !crd.metadata?.name) {
+      const crd = obj as { kind?: string; metadata?: { name?: string } };
+      const name = crd.metadata?.name;
+      if (crd.kind !== 'CustomResourceDefinition' || !name) {
         throw new Error(`${file}: expected CustomResourceDefinition documents, found ${crd.kind ?? 'no kind'}`);
       }
-      await objects.patch(crd, undefined, undefined, 'quiver-tests', true, PatchStrategy.ServerSideApply);
-      names.push(crd.metadata.name);
+      const res = await kubeRequest(
+        kc,
+        'PATCH',
+        `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}?fieldManager=quiver-tests&force=true`,
+        obj,
+        PatchStrategy.ServerSideApply,
+      );
+      if (res.status !== 200 && res.status !== 201) {
+        throw new Error(`server-side apply of CRD ${name} from ${file}: HTTP ${res.status}: ${res.text.slice(0, 2000)}`);
+      }
+      names.push(name);
     }
   }
   const deadline = Date.now() + 60_000;
   const out: V1CustomResourceDefinition[] = [];
   for (const name of names) {
     for (;;) {
-      const crd = await ext.readCustomResourceDefinition({ name });
+      const res = await kubeRequest(kc, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+      if (res.status !== 200) throw new Error(`reading CRD ${name}: HTTP ${res.status}: ${res.text.slice(0, 500)}`);
+      const crd = res.body as V1CustomResourceDefinition;
       if (isEstablished(crd)) {
         out.push(crd);
         break;

@@ -15,8 +15,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
-import { getCurrentTest } from 'vitest/suite';
+import { TestRunner, inject } from 'vitest';
 import type { QuiverInfra, ToolName } from '../infra/context.js';
 import { isCI, resolveTools } from '../infra/tool-paths.js';
 
@@ -37,7 +36,7 @@ export function ciMode(): boolean {
  * which fails the surrounding hook or file.
  */
 export function skipOrFail(message: string, missing = true): never {
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   if (missing && !ciMode() && test) {
     console.warn(`[skipped] ${test.name}: ${message}`);
     test.context.skip(message);

@@ -24,6 +24,7 @@ function modelRelease(name: string, overrides: Record<string, unknown> = {}): Re
       bundleURI: 's3://quiver/releases/ssh-bruteforce/2026.11.28-1/',
       digest: `sha256:${'ab'.repeat(32)}`,
       metrics: { rocAuc: 0.97 },
+      lineage: { commit: '0123abc', datasets: { 'ssh-golden': 'k-91f2' } },
       ...overrides,
     },
   };
@@ -50,8 +51,11 @@ describe('Quiver CRDs', () => {
     const namespace = t.namespace();
     const created = (await api.createNamespacedCustomObject({ ...MR, namespace, body: modelRelease('mr-valid') })) as {
       metadata: { generation: number };
+      spec: { lineage?: unknown };
     };
     expect(created.metadata.generation).toBe(1);
+    // x-kubernetes-preserve-unknown-fields survived the CRD install (not pruned).
+    expect(created.spec.lineage).toEqual({ commit: '0123abc', datasets: { 'ssh-golden': 'k-91f2' } });
 
     const bad = await rejection(
       api.createNamespacedCustomObject({ ...MR, namespace, body: modelRelease('mr-bad', { digest: 'md5:nope' }) }),
