@@ -10,24 +10,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import { CreateBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, ObjectNotFoundError, S3Store, StoreError, type ObjectStore, type S3Settings } from '../../controller/src/store/index.js';
 import { runStoreSuite } from '../../controller/src/store/store.case.js';
+import { useTestBucket } from '../helpers/s3.js';
 
-// Interim: the test bed's test/helpers/s3.ts (useTestBucket) replaces this.
-const endpoint = process.env['QUIVER_TEST_S3_ENDPOINT'];
-const describeS3 = endpoint ? describe : describe.skip;
-const creds = { accessKeyId: 'quiver-test', secretAccessKey: 'quiver-test-secret-do-not-print' };
-const bucketName = `quiver-store-${randomBytes(4).toString('hex')}`;
-const bucket = (): string => bucketName;
-const s3Config = () => ({ endpoint: endpoint ?? '', region: 'us-east-1', ...creds, forcePathStyle: true as const });
-const client = (): S3Client => new S3Client({ endpoint: endpoint ?? '', region: 'us-east-1', forcePathStyle: true, credentials: creds });
-beforeAll(async () => {
-  if (!endpoint) return;
-  process.env['AWS_ACCESS_KEY_ID'] = creds.accessKeyId;
-  process.env['AWS_SECRET_ACCESS_KEY'] = creds.secretAccessKey;
-  await client().send(new CreateBucketCommand({ Bucket: bucketName }));
+// A fresh bucket on the test bed's S3 server (SeaweedFS) for this file.
+const { bucket, s3Config, client } = useTestBucket();
+beforeAll(() => {
+  // Quiver takes credentials only from the SDK's default chain, as in production.
+  const c = s3Config();
+  process.env['AWS_ACCESS_KEY_ID'] = c.accessKeyId;
+  process.env['AWS_SECRET_ACCESS_KEY'] = c.secretAccessKey;
 });
 
 const PART = 5 * 1024 * 1024; // S3's minimum part size, so multipart kicks in early
@@ -43,7 +38,7 @@ function freshStore(extra: S3Settings = {}): ObjectStore {
   return openStore(`s3://${bucket()}/t${++storeCount}-${randomBytes(3).toString('hex')}`, { s3: settings(extra), env: {} });
 }
 
-describeS3('s3:// store', () => {
+describe('s3:// store', () => {
   runStoreSuite('s3://', {
     makeStore: async () => freshStore({ pageSize: 7 }),
     fingerprintPattern: /^etag:[0-9a-f]{32}(-\d+)?:size:\d+$/,
@@ -135,16 +130,25 @@ describeS3('s3:// store', () => {
       (store as S3Store).destroy();
     });
 
-    it('errors name the URI and key and never the secret', async () => {
-      const store = openStore(`s3://no-such-bucket-${randomBytes(4).toString('hex')}/p`, { s3: settings(), env: {} });
-      const err = await store.put('some/key', 'x').catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(StoreError);
-      const msg = (err as Error).message;
-      expect(msg).toContain('s3://no-such-bucket-');
-      expect(msg).toContain('some/key');
-      expect(msg).not.toContain(s3Config().secretAccessKey);
-      expect((err as Error).cause).toBeDefined();
-      await expect(store.downloadFile('k', join(scratch, 'never'))).rejects.toBeInstanceOf(StoreError);
+    it('errors name the URI and key, keep the cause, and never show the secret', async () => {
+      const real = process.env['AWS_SECRET_ACCESS_KEY'];
+      const wrong = 'wrong-secret-never-print-me';
+      process.env['AWS_SECRET_ACCESS_KEY'] = wrong; // read by the default chain when the new client first signs
+      try {
+        const store = freshStore();
+        const err = await store.put('some/key', 'x').catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(StoreError);
+        const msg = (err as Error).message;
+        expect(msg).toContain(`${store.uri}/some/key`);
+        expect(msg).toMatch(/HTTP 403/);
+        expect(msg).not.toContain(wrong);
+        expect(msg).not.toContain(String(real));
+        expect((err as Error).cause).toBeDefined();
+        await expect(store.downloadFile('k', join(scratch, 'never'))).rejects.toBeInstanceOf(StoreError);
+        await expect(readFile(join(scratch, 'never'))).rejects.toMatchObject({ code: 'ENOENT' });
+      } finally {
+        process.env['AWS_SECRET_ACCESS_KEY'] = real;
+      }
     });
 
     it('a missing object is ObjectNotFoundError for downloadFile', async () => {
