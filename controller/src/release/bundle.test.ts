@@ -119,6 +119,14 @@ describe('writeBundle', () => {
     }
   });
 
+  it('round-trips names longer than the 100-byte ustar field, still deterministically', async () => {
+    const long = `plans/${'feature_set_'.repeat(12)}.sql`;
+    expect(long.length).toBeGreaterThan(100);
+    const a = await encodeBundle({ [long]: 'x' }, sampleManifest());
+    expect(await encodeBundle({ [long]: 'x' }, sampleManifest())).toEqual(a);
+    expect([...(await decodeBundle(a)).files.keys()]).toEqual([long]);
+  });
+
   it('refuses unsafe file names, a file named bundle.json and an invalid manifest', async () => {
     for (const name of ['../x', '/abs', 'a//b', '.hidden', 'a/./b', 'sp ace']) {
       await expect(encodeBundle({ [name]: 'x' }, sampleManifest())).rejects.toBeInstanceOf(BundleInvalidError);
