@@ -281,6 +281,7 @@ describe('pathological inputs finish in bounded time', () => {
     ['a 1 MB identifier', `${'n'.repeat(MB)}: 1`, source],
     ['a 1 MB number', `fields { index: ${'9'.repeat(MB)} }`, source],
     ['a list of 150k numbers (1 MB)', `fields { index: [${Array.from({ length: 150_000 }, (_, i) => i).join(', ')}] }`, source],
+    ['two lists of 150k numbers for one field', `fields { index: [${'1,'.repeat(150_000)}1] index: [${'2,'.repeat(150_000)}2] }`, source],
     ['35k repeated messages (1 MB)', 'fields { name: "x" index: 1 }\n'.repeat(35_000), source],
     ['1 MB of unexpected characters', '@'.repeat(MB), source],
     ['1 MB of alternating bad characters', '@ '.repeat(MB / 2), source],

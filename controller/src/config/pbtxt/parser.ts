@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import { didYouMean, type SourceText, type Span } from '../../diag/index.js';
-import { Code } from './codes.js';
+import { Code, type CodeValue } from './codes.js';
 import type { Lexer, Token } from './lexer.js';
 import { quote, type Reporter } from './reporter.js';
 import { convertScalar, describeScalar, type ScalarContext, type ScalarTokens } from './scalar-value.js';
@@ -36,13 +36,13 @@ function listNames(names: readonly string[]): string | undefined {
 }
 
 /**
- * Recursive descent over the token list, driven by protobufjs reflection.
+ * Recursive descent over the token stream, driven by protobufjs reflection.
  * Every token is consumed at most once (skips included), so the parse is
  * linear; recursion is bounded by MAX_DEPTH. Errors are reported and the
  * parser resynchronises at the next field, so one run reports many problems.
  */
 export class Parser {
-  /** Lookahead: the parser never needs more than three tokens. */
+  /** Lookahead: the parser never looks more than two tokens ahead. */
   private readonly ahead: Token[] = [];
   private readonly scalars: ScalarContext;
 
@@ -74,7 +74,7 @@ export class Parser {
   private accept(ch: string): Token | undefined {
     return isPunct(this.peek(), ch) ? this.next() : undefined;
   }
-  private error(code: Parameters<Reporter['error']>[0], tok: { start: number; end: number }, message: string, extra: { expected?: string; hint?: string } = {}): void {
+  private error(code: CodeValue, tok: { start: number; end: number }, message: string, extra: { expected?: string; hint?: string } = {}): void {
     this.reporter.error(code, tok.start, tok.end, message, extra);
   }
   private where(offset: number): string {
@@ -242,7 +242,8 @@ export class Parser {
     const values = this.parseFieldValue(field, depth);
     if (keep && values) {
       const existing = msg.fields.get(name);
-      if (existing) existing.values.push(...values);
+      // A loop, not push(...values): a spread of a huge list would overflow the call stack.
+      if (existing) for (const v of values) existing.values.push(v);
       else msg.fields.set(name, { field, nameSpan, values });
     }
     this.skipSeparator();
