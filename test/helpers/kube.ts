@@ -8,21 +8,24 @@
  *   adminKubeConfig()    a KubeConfig for the admin (system:masters, static token).
  *   kubeconfigPath()     path of the admin kubeconfig file (for kubectl, helm, child processes).
  *   ensureCrds(...files) server-side applies every CRD in the YAML files (idempotent, safe from
- *                        parallel test files) and waits until each is Established.
+ *                        parallel test files) and waits until each is Established. Fine in
+ *                        beforeAll: where the tests will be skipped it does nothing.
  *   quiverCrdFiles()     the repository's crds/*.yaml.
  *   kubeRequest(kc, method, path, body?, contentType?)
  *                        a raw API call (JSON in and out), for bodies client-node's typed
  *                        serializers would alter (it drops `x-kubernetes-*` schema keys).
  *
  * If the apiserver is not running: CI=true fails the tests, locally they are skipped when its
- * binaries were not built (the message names `bash tools/ensure-test-tools.sh`).
+ * binaries were not built (the message names `bash tools/ensure-test-tools.sh`). Inside tests
+ * every helper follows that rule; in beforeAll hooks only useTestNamespace() and ensureCrds()
+ * can skip, other calls there fail (vitest has no public way to skip from a beforeAll).
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, PatchStrategy, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { TestRunner, afterAll, beforeAll, beforeEach } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeInfra } from '../infra/context.js';
 import { repoRoot } from './shared-data.js';
@@ -35,6 +38,13 @@ function kubeInfra(): KubeInfra {
   }
   if (!bed.kube.ok) return skipOrFail(`kube-apiserver is not running: ${bed.kube.problem}`, bed.kube.missing);
   return bed.kube.value;
+}
+
+/** Why kube-apiserver is absent if that should skip (local run, binaries not built), else undefined. */
+function missingLocally(): string | undefined {
+  const bed = testBed();
+  if (bed && !bed.kube.ok && bed.kube.missing && !bed.ci) return `kube-apiserver is not running: ${bed.kube.problem}`;
+  return undefined;
 }
 
 export function kubeconfigPath(): string {
@@ -72,10 +82,10 @@ export function useTestNamespace(): TestNamespace {
 
   // vitest requires the first hook argument to be a destructuring pattern.
   beforeAll(async ({}, suite) => {
-    const bed = testBed();
-    // Locally, missing binaries skip every test of the file (reason printed once per test).
-    if (bed && !bed.kube.ok && bed.kube.missing && !bed.ci) {
-      skipReason = `kube-apiserver is not running: ${bed.kube.problem}`;
+    // Locally, missing binaries skip every test of the file (the reason is each test's note).
+    skipReason = missingLocally();
+    if (skipReason) {
+      console.warn(`[skipping ${suite.file?.name ?? 'file'}] ${skipReason}`);
       return;
     }
     kc = adminKubeConfig();
@@ -169,6 +179,12 @@ export async function kubeRequest(
  * serializer would drop `x-kubernetes-int-or-string` and friends from the schema.
  */
 export async function ensureCrds(...files: string[]): Promise<V1CustomResourceDefinition[]> {
+  const local = missingLocally();
+  if (local && !TestRunner.getCurrentTest()) {
+    // In a beforeAll hook, locally, with no apiserver built: do nothing and let the tests skip
+    // (useTestNamespace() or adminKubeConfig() inside them skip with the reason).
+    return [];
+  }
   const kc = adminKubeConfig();
   const names: string[] = [];
   for (const file of files) {

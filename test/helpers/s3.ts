@@ -75,10 +75,12 @@ export function useTestBucket(): TestBucket {
   let name: string | undefined;
   let skipReason: string | undefined;
 
-  beforeAll(async () => {
+  // vitest requires the first hook argument to be a destructuring pattern.
+  beforeAll(async ({}, suite) => {
     const bed = testBed();
     if (bed && !bed.s3.ok && bed.s3.missing && !bed.ci) {
       skipReason = `S3 server is not running: ${bed.s3.problem}`;
+      console.warn(`[skipping ${suite.file?.name ?? 'file'}] ${skipReason}`);
       return;
     }
     cfg = s3Config();

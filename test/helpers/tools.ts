@@ -121,12 +121,21 @@ export function run(
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
-    child.on('error', (err) => {
+    // If the test worker goes away first (interrupted run), take the child with it.
+    const onExit = (): void => {
+      child.kill('SIGKILL');
+    };
+    process.once('exit', onExit);
+    const done = (): void => {
       clearTimeout(timer);
+      process.off('exit', onExit);
+    };
+    child.on('error', (err) => {
+      done();
       reject(new Error(`${command}: ${err.message}`));
     });
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
+      done();
       resolve({ code, signal, stdout, stderr });
     });
     child.stdin.end(opts.input ?? '');

@@ -209,7 +209,10 @@ async function stopAll(): Promise<void> {
   const order = ['s3-server (SeaweedFS)', 'kube-apiserver', 'etcd'];
   for (const name of order) {
     for (const p of running.filter((r) => r.name === name)) {
-      await stopProcess(p, name === 'kube-apiserver' ? 15_000 : 5_000);
+      const t0 = Date.now();
+      // SeaweedFS needs ~15 s to stop cleanly (retrying its own peers); its data is throwaway.
+      await stopProcess(p, name === 'kube-apiserver' ? 15_000 : name === 'etcd' ? 5_000 : 2_000);
+      if (process.env.QUIVER_DEBUG_TEARDOWN) console.log(`stopped ${name} in ${Date.now() - t0}ms (${p.status ?? '?'})`);
     }
   }
 }
@@ -227,22 +230,34 @@ function killLeftovers(): void {
   }
 }
 
+function removeRunDir(runDir: string): void {
+  try {
+    rmSync(runDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch (err) {
+    console.warn(`quiver test bed: could not remove ${runDir}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
   const ci = isCI();
   const runDir = mkdtempSync(join(tmpdir(), 'quiver-test-'));
   const tools = resolveTools();
 
+  // Interrupted runs: stop gracefully if vitest lets us finish, and in any case kill by PID and
+  // remove the run dir when the process exits (vitest may exit before an async teardown ends).
   const onSignal = (signal: NodeJS.Signals): void => {
     void stopAll().finally(() => {
-      killLeftovers();
-      rmSync(runDir, { recursive: true, force: true });
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
   };
+  const onExit = (): void => {
+    killLeftovers();
+    if (!process.env.QUIVER_KEEP_RUN_DIR) removeRunDir(runDir);
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  process.once('exit', killLeftovers);
+  process.once('exit', onExit);
 
   const [kube, s3] = await Promise.all([
     startKube(tools, runDir).catch(failure),
@@ -271,9 +286,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await stopAll();
     } finally {
       killLeftovers();
-      process.off('exit', killLeftovers);
-      if (process.env.QUIVER_KEEP_RUN_DIR) console.log(`quiver test bed: kept ${runDir}`);
-      else rmSync(runDir, { recursive: true, force: true });
+      process.off('exit', onExit);
+      const startFailed = (!kube.ok && !kube.missing) || (!s3.ok && !s3.missing);
+      if (process.env.QUIVER_KEEP_RUN_DIR || startFailed) console.log(`quiver test bed: kept ${runDir} (logs)`);
+      else removeRunDir(runDir);
     }
   };
 }

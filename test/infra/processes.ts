@@ -14,6 +14,8 @@ export interface Managed {
   /** Resolves with the exit code (or signal name) once the process is gone. */
   exited: Promise<string>;
   done: boolean;
+  /** Exit code or signal once done. */
+  status?: string;
 }
 
 /** n distinct free loopback ports; all are held open until every one is chosen. */
@@ -59,10 +61,12 @@ export function startProcess(
     exited: new Promise<string>((resolve) => {
       child.once('exit', (code, signal) => {
         managed.done = true;
+        managed.status = signal ? `signal ${signal}` : `exit code ${String(code)}`;
         resolve(signal ?? String(code));
       });
       child.once('error', (err) => {
         managed.done = true;
+        managed.status = `spawn error: ${err.message}`;
         resolve(`spawn error: ${err.message}`);
       });
     }),
@@ -112,7 +116,7 @@ export async function waitFor(proc: Managed, what: string, timeoutMs: number, pr
   let last = '';
   while (Date.now() < deadline) {
     if (proc.done) {
-      throw new Error(`${proc.name} (pid ${proc.pid}) exited before ${what}; log ${proc.logFile}:\n${logTail(proc.logFile)}`);
+      throw new Error(`${proc.name} (pid ${proc.pid}) exited (${proc.status ?? 'unknown status'}) before ${what}; log ${proc.logFile}:\n${logTail(proc.logFile)}`);
     }
     try {
       if (await probe()) return;

@@ -80,8 +80,7 @@ describeWithSharedData('upstream SparkApplication CRD (spark-operator v2.5.2)', 
   beforeAll(async () => {
     const path = sparkApplicationCrdPath();
     if (!path) throw new Error('../shared is present but vendor-data/spark-operator/sparkoperator.k8s.io_sparkapplications.yaml is not');
-    const [crd] = await ensureCrds(path);
-    expect(crd?.spec.versions.map((v) => v.name)).toEqual(['v1beta2']);
+    await ensureCrds(path);
   });
 
   function sparkApp(name: string, spec: Record<string, unknown> = {}): Record<string, unknown> {
@@ -103,6 +102,16 @@ describeWithSharedData('upstream SparkApplication CRD (spark-operator v2.5.2)', 
       },
     };
   }
+
+  it('is installed whole (server-side apply) and Established', async () => {
+    const [crd] = await ensureCrds(sparkApplicationCrdPath()!);
+    expect(crd?.spec.versions.map((v) => v.name)).toEqual(['v1beta2']);
+    expect(crd?.spec.names.shortNames).toContain('sparkapp');
+    // The 0.8 MB schema arrived intact, with its int-or-string ports (dropped by client-node's
+    // typed serializer, hence the raw apply in ensureCrds).
+    expect(JSON.stringify(crd?.spec.versions[0]?.schema)).toContain('"x-kubernetes-int-or-string":true');
+    expect(crd?.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration']).toBeUndefined();
+  });
 
   it('accepts a valid SparkApplication and rejects an invalid one', async () => {
     const api = t.kubeconfig().makeApiClient(CustomObjectsApi);
