@@ -1,10 +1,12 @@
 import { stat } from 'node:fs/promises';
 import type { Diagnostic } from '../diag/index.js';
 import { loadRepo, WorkingTreeFiles, type RepoConfig } from '../config/index.js';
+import { compileRepo, type CompiledRepo } from '../compile/index.js';
 import { UsageError } from './errors.js';
 
 export interface ValidateResult {
   config: RepoConfig;
+  compiled: CompiledRepo;
   diagnostics: Diagnostic[];
   counts: { sources: number; featureSets: number; datasets: number; models: number; environments: number; tests: number };
 }
@@ -14,9 +16,11 @@ export async function validateRepo(repo: string): Promise<ValidateResult> {
   const st = await stat(repo).catch(() => undefined);
   if (!st?.isDirectory()) throw new UsageError(`--repo ${repo} is not a folder`);
   const { config, diagnostics } = await loadRepo(new WorkingTreeFiles(repo), repo);
+  const compiled = compileRepo(config);
   return {
     config,
-    diagnostics,
+    compiled,
+    diagnostics: [...diagnostics, ...compiled.diagnostics],
     counts: {
       sources: config.sources.size,
       featureSets: config.featureSets.size,

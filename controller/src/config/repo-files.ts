@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
@@ -13,6 +15,8 @@ export interface RepoFiles {
   read(path: string): Promise<Buffer>;
   /** The commit this view reads, if it is one. */
   readonly commit?: string;
+  /** 'sha256:<hex>' of a file's content, when the view can do it more cheaply than read(). */
+  fingerprint?(path: string): Promise<string>;
 }
 
 /** Folders never part of the config (VCS data, local outputs, dependencies). */
@@ -50,5 +54,12 @@ export class WorkingTreeFiles implements RepoFiles {
 
   read(path: string): Promise<Buffer> {
     return readFile(join(this.root, ...path.split('/')));
+  }
+
+  /** Streams the file through sha256 (data files can be large). */
+  async fingerprint(path: string): Promise<string> {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(join(this.root, ...path.split('/')))) hash.update(chunk as Buffer);
+    return `sha256:${hash.digest('hex')}`;
   }
 }

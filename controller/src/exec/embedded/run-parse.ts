@@ -1,0 +1,136 @@
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ParsePlan } from '../../compile/index.js';
+import { inspectRawFile } from './raw-inputs.js';
+import { openSession, sqlPath } from './duckdb-session.js';
+
+export interface ParseInputFile {
+  part: string;
+  /** Base name, what `_file` holds (and label files join on). */
+  file: string;
+  /** The reference shown to users and stored in `_path`: repo-relative path or s3:// URI. */
+  path: string;
+  /** Where the bytes are on this machine (plain or .gz). */
+  localPath: string;
+  /** Constant label of the file's part, if any. */
+  label?: string;
+}
+
+export interface ParseStats {
+  files: number;
+  records: number;
+  written: number;
+  rejected: number;
+  filtered: number;
+  skipped: number;
+  /** Files that held invalid UTF-8 (bad bytes replaced with U+FFFD before parsing). */
+  repairedFiles: number;
+  bytes: number;
+  seconds: number;
+}
+
+export interface EngineOptions {
+  /** Scratch folder for this stage (created; removed by the caller). */
+  workDir: string;
+  threads?: number;
+  memoryLimit?: string;
+  /** How many rejected records to keep in rejects.jsonl. */
+  rejectSample?: number;
+}
+
+function str(v: string | undefined): string {
+  return v === undefined ? 'CAST(NULL AS VARCHAR)' : `'${v.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Runs a parse plan on DuckDB in process. Writes into `outDir` (which must
+ * not exist yet; the caller publishes it): data/part-*.parquet (the ok
+ * records) and rejects.jsonl (a sample of rejected records with reasons).
+ */
+export async function runParse(
+  plan: ParsePlan,
+  inputs: ParseInputFile[],
+  labelFiles: Record<string, string>,
+  outDir: string,
+  opts: EngineOptions,
+): Promise<ParseStats> {
+  const started = Date.now();
+  await mkdir(opts.workDir, { recursive: true });
+  const repairDir = join(opts.workDir, 'repaired');
+  await mkdir(repairDir, { recursive: true });
+  const infos = await Promise.all(inputs.map((f, i) => inspectRawFile(f.localPath, join(repairDir, `${i}.txt`))));
+  const allowed = new Set<string>([opts.workDir, dirname(outDir)]);
+  for (const f of inputs) allowed.add(dirname(f.localPath));
+  for (const p of Object.values(labelFiles)) allowed.add(dirname(p));
+  const { conn, close } = await openSession({
+    allowedDirectories: [...allowed],
+    tempDirectory: join(opts.workDir, 'spill'),
+    ...(opts.threads ? { threads: opts.threads } : {}),
+    ...(opts.memoryLimit ? { memoryLimit: opts.memoryLimit } : {}),
+  });
+  try {
+    const values = inputs.map((f, i) => `(${i}, ${str(f.part)}, ${str(f.file)}, ${str(f.path)}, ${str(f.label)})`);
+    await conn.run(
+      `CREATE TEMP TABLE quiver_inputs AS SELECT CAST(_fid AS INTEGER) AS _fid, _part, _file, _path, _label FROM (VALUES ${values.join(', ')}) t(_fid, _part, _file, _path, _label)`,
+    );
+    // One reader per file keeps row_number() OVER () streaming and per-file: line numbers are exact.
+    const branches = inputs.map((f, i) => {
+      const info = infos[i];
+      const path = info?.repairedPath ?? f.localPath;
+      const nl = info?.newline === 'crlf' ? '\\r\\n' : '\\n';
+      return `SELECT CAST(${i} AS INTEGER) AS _fid, row_number() OVER () AS _line, coalesce(line, '') AS line FROM read_csv(${sqlPath(path)}, columns = {'line': 'VARCHAR'}, delim = chr(0), quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, new_line = '${nl}', max_line_size = 33554432, compression = '${info?.gzip ? 'gzip' : 'none'}')`;
+    });
+    await conn.run(`CREATE TEMP VIEW quiver_lines AS ${branches.length ? branches.join('\nUNION ALL\n') : `SELECT CAST(0 AS INTEGER) AS _fid, CAST(0 AS BIGINT) AS _line, '' AS line WHERE false`}`);
+    for (const t of plan.labelTables) {
+      const p = labelFiles[t.table];
+      if (!p) throw new Error(`no file bound for label table ${t.table} (part ${t.part})`);
+      await conn.run(`CREATE TEMP VIEW ${t.table} AS SELECT * FROM read_csv(${sqlPath(p)}, header = true, all_varchar = true)`);
+    }
+    const staged = join(opts.workDir, 'out');
+    await conn.run(`COPY (${plan.sql.duckdb}) TO ${sqlPath(staged)} (FORMAT parquet, PARTITION_BY (_status), COMPRESSION zstd)`);
+    const counts = new Map<string, number>();
+    const parts = await readdir(staged).catch(() => [] as string[]);
+    if (parts.length) {
+      const reader = await conn.runAndReadAll(`SELECT _status, count(*) AS n FROM read_parquet(${sqlPath(join(staged, '*', '*.parquet'))}, hive_partitioning = true) GROUP BY _status`);
+      for (const row of reader.getRowObjectsJson()) counts.set(String(row['_status']), Number(row['n']));
+    }
+    await mkdir(join(outDir, 'data'), { recursive: true });
+    const okDir = join(staged, '_status=ok');
+    const okFiles = (await readdir(okDir).catch(() => [] as string[])).filter((f) => f.endsWith('.parquet')).sort();
+    if (okFiles.length === 0) {
+      // Downstream stages read the schema even when nothing parsed.
+      await conn.run(`COPY (SELECT * EXCLUDE (_status) FROM (${plan.sql.duckdb}) LIMIT 0) TO ${sqlPath(join(outDir, 'data', 'part-00000.parquet'))} (FORMAT parquet)`);
+    }
+    for (const [i, f] of okFiles.entries()) await rename(join(okDir, f), join(outDir, 'data', `part-${String(i).padStart(5, '0')}.parquet`));
+    const rejectedDir = join(staged, '_status=rejected');
+    const sample = opts.rejectSample ?? 1000;
+    let rejectsJsonl = '';
+    if ((counts.get('rejected') ?? 0) > 0) {
+      const rows = await conn.runAndReadAll(
+        `SELECT _path AS path, _line AS line, _reason AS reason, _raw AS text FROM read_parquet(${sqlPath(join(rejectedDir, '*.parquet'))}) ORDER BY _path, _line LIMIT ${sample}`,
+      );
+      rejectsJsonl = rows.getRowObjectsJson().map((r) => JSON.stringify({ path: r['path'], line: Number(r['line']), reason: r['reason'], text: r['text'] })).join('\n');
+      if (rejectsJsonl) rejectsJsonl += '\n';
+    }
+    await writeFile(join(outDir, 'rejects.jsonl'), rejectsJsonl);
+    await rm(staged, { recursive: true, force: true });
+    const written = counts.get('ok') ?? 0;
+    const rejected = counts.get('rejected') ?? 0;
+    const filtered = counts.get('filtered') ?? 0;
+    const skipped = counts.get('skipped') ?? 0;
+    return {
+      files: inputs.length,
+      records: written + rejected + filtered,
+      written,
+      rejected,
+      filtered,
+      skipped,
+      repairedFiles: infos.filter((i) => i.invalidUtf8).length,
+      bytes: infos.reduce((s, i) => s + i.bytes, 0),
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    close();
+    await rm(repairDir, { recursive: true, force: true });
+  }
+}
