@@ -138,7 +138,7 @@ export const AGGREGATES: CatalogEntry[] = [
     signatures: [{ params: [p('value', 'DOUBLE'), p('percentage', 'DOUBLE', { literal: true })], result: 'DOUBLE' }],
     doc: 'An approximate percentile (0 to 1) of the values: an input value whose rank is close to percentage × count.',
     semantics:
-      'Approximate on both engines (Spark percentile_approx with accuracy 10000; DuckDB approx_quantile, a t-digest): for small groups both usually return the same input value, for large ones they may pick neighbouring values. percentage must be a literal between 0 and 1.',
+      "The smallest input value v such that at least percentage × count of the values are <= v (Spark's definition). Spark computes it with percentile_approx at accuracy 10000, which is exact for groups of up to about 10,000 values and within a rank error of 1/10000 beyond; DuckDB computes it exactly with quantile_disc (same rank rule; a t-digest would return values that are not in the input). percentage must be a literal between 0 and 1.",
     check: (c) => {
       const a = c.args[1];
       if (a !== undefined && typeof a.literal === 'number' && (a.literal < 0 || a.literal > 1)) {
@@ -146,10 +146,15 @@ export const AGGREGATES: CatalogEntry[] = [
       }
     },
     render: {
-      duckdb: (c) => `CAST(approx_quantile(${s(c, 0)}, ${Number(literalOf(c, 1))}) AS DOUBLE)`,
+      duckdb: (c) => `CAST(quantile_disc(${s(c, 0)}, ${Number(literalOf(c, 1))}) AS DOUBLE)`,
       spark: (c) => `CAST(percentile_approx(${s(c, 0)}, ${s(c, 1)}, 10000) AS DOUBLE)`,
     },
-    examples: [ex('percentile_approx(x, 0.5)', [3], [X([5, 1, 4, 2, 3])]), ex('percentile_approx(x, 0.3)', [2], [X([5, 1, 4, 2, 3])])],
+    examples: [
+      ex('percentile_approx(x, 0.5)', [3], [X([5, 1, 4, 2, 3, null])]),
+      ex('percentile_approx(x, 0.3)', [2], [X([4, 1, 3, 2])]),
+      ex('percentile_approx(x, 0)', [1.5], [D([2.5, 1.5])]),
+      ex('percentile_approx(x, 1)', [2.5], [D([2.5, 1.5])]),
+    ],
   },
   ...(['max_by', 'min_by'] as const).map(
     (name): CatalogEntry => ({

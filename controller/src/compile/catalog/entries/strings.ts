@@ -22,10 +22,12 @@ function substrDuckdb(c: RenderContext): string {
   }
   return c.bind(str, (q) =>
     c.bind(pos, (pp) => {
+      // 0-based start before clipping; NULL when pos is NULL (greatest() would skip a NULL, so CASE clips).
       const st = `(CASE WHEN ${pp} > 0 THEN CAST(${pp} AS BIGINT) - 1 WHEN ${pp} < 0 THEN length(${q}) + ${pp} WHEN ${pp} = 0 THEN 0 END)`;
-      if (len === undefined) return `substring(${q}, greatest(${st}, 0) + 1)`;
+      const clip = (x: string): string => `(CASE WHEN ${x} < 0 THEN 0 ELSE ${x} END)`;
+      if (len === undefined) return c.bind({ sql: st, type: 'LONG', simple: false }, (t) => `substring(${q}, ${clip(t)} + 1)`);
       return c.bind(len, (n) =>
-        c.bind({ sql: st, type: 'LONG', simple: false }, (t) => `substring(${q}, greatest(${t}, 0) + 1, greatest(${t} + CAST(${n} AS BIGINT) - greatest(${t}, 0), 0))`),
+        c.bind({ sql: st, type: 'LONG', simple: false }, (t) => `substring(${q}, ${clip(t)} + 1, ${clip(`${t} + CAST(${n} AS BIGINT) - ${clip(t)}`)})`),
       );
     }),
   );
@@ -88,7 +90,8 @@ export const STRINGS: CatalogEntry[] = [
         col('p', 'INT', [-5, 2, 0, -1, 4, null, 2]),
         col('n', 'INT', [3, 5, 2, 9, 1, 1, 1]),
       ]),
-      ex('substr(s, p)', ['bc', 'abc', 'c'], [S(['abc', 'abc', 'abc']), col('p', 'INT', [2, -9, -1])]),
+      ex('substr(s, p)', ['bc', 'abc', 'c', null], [S(['abc', 'abc', 'abc', 'abc']), col('p', 'INT', [2, -9, -1, null])]),
+      ex('substr(s, 2, n)', [null, 'b'], [S(['abc', 'abc']), col('n', 'INT', [null, 1])]),
     ],
   },
   {
