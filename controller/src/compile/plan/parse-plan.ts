@@ -337,7 +337,7 @@ function fieldScope(
 function explainLaterFields(diags: Diagnostic[], def: ExprSource, src: SourceDef, position: number): Diagnostic[] {
   const self = src.fields[position]?.name;
   return diags.map((d) => {
-    const m = /'([^']+)'/.exec(d.message);
+    const m = /unknown name '([^']+)'/.exec(d.message);
     if (d.code !== 'QV4022' || !m) return d;
     const name = m[1] ?? '';
     if (name === self) return { ...d, code: PlanCodes.selfReference, message: `field '${self}' refers to itself`, hint: 'a definition may read raw fields ($1, $2, ...) and fields declared before it' };
