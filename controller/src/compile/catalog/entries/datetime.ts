@@ -160,10 +160,11 @@ export const DATETIME: CatalogEntry[] = [
     category: 'datetime',
     aggregate: false,
     signatures: [{ params: [p('ts', 'TIMESTAMP')], result: 'LONG' }],
-    doc: 'Seconds since 1970-01-01 00:00:00 UTC, rounded down.',
-    semantics: 'Only the one-argument form on a TIMESTAMP (the no-argument form reads the clock; parse text with to_timestamp first). Fractions round toward negative infinity on both engines.',
-    render: { duckdb: (c) => `CAST(floor(epoch_us(${s(c, 0)}) / 1000000) AS BIGINT)`, spark: fn('unix_timestamp') },
-    examples: [ex('unix_timestamp(ts)', [1704067200, 1, -1, null], [TS(['2024-01-01 00:00:00', '1970-01-01 00:00:01.5', '1969-12-31 23:59:59.5', null])])],
+    doc: 'Whole seconds since 1970-01-01 00:00:00 UTC.',
+    semantics:
+      "Only the one-argument form on a TIMESTAMP (the no-argument form reads the clock; parse text with to_timestamp first). The fraction is dropped toward zero, as Spark does (so 1969-12-31 23:59:59.5 gives 0); DuckDB renders integer division of epoch_us, which also truncates.",
+    render: { duckdb: (c) => `(epoch_us(${s(c, 0)}) // 1000000)`, spark: fn('unix_timestamp') },
+    examples: [ex('unix_timestamp(ts)', [1704067200, 1, 0, -2, null], [TS(['2024-01-01 00:00:00', '1970-01-01 00:00:01.5', '1969-12-31 23:59:59.5', '1969-12-31 23:59:58', null])])],
   },
   {
     name: 'from_unixtime',
