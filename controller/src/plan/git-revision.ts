@@ -119,3 +119,32 @@ export class GitRevisionFiles implements RepoFiles {
     this.batch = undefined;
   }
 }
+
+/** Folders of a config repo that are never config (as WorkingTreeFiles skips them). */
+const NOT_CONFIG = new Set(['.git', 'node_modules', '.quiver', '.venv', '__pycache__']);
+
+/**
+ * HEAD's commit when the config repository at `dir` (the repository or a
+ * folder in it) has no uncommitted change — modified, staged or untracked —
+ * outside the folders that are never config; otherwise (or outside git)
+ * undefined. A run records it as its config commit only when it is exactly
+ * what ran.
+ */
+export async function cleanHeadCommit(dir: string): Promise<string | undefined> {
+  try {
+    const git = simpleGit(dir);
+    if (!(await git.checkIsRepo())) return undefined;
+    const head = (await git.revparse(['--verify', 'HEAD^{commit}'])).trim();
+    const prefix = (await git.revparse(['--show-prefix'])).trim();
+    const status = await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', '.']);
+    const dirty = status
+      .split('\0')
+      .filter(Boolean)
+      .map((entry) => (/^[ MTADRCU?!]{2} /.test(entry) ? entry.slice(3) : entry))
+      .map((path) => (path.startsWith(prefix) ? path.slice(prefix.length) : path))
+      .some((path) => !path.split('/').some((segment) => NOT_CONFIG.has(segment)));
+    return dirty ? undefined : head;
+  } catch {
+    return undefined; // no commit yet, or git is unavailable: nothing to record
+  }
+}

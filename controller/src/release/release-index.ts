@@ -69,15 +69,29 @@ export async function recordAttempt(store: ObjectStore, model: string, attempt: 
 
 /** Publishes the next version. Returns the index with the new release current. */
 export async function appendRelease(store: ObjectStore, model: string, rec: Omit<ReleaseRecord, 'version'>, attempt: Omit<ReleaseAttempt, 'version' | 'outcome'>): Promise<{ index: ReleaseIndex; version: number }> {
+  // A claim (v<N>.json) without its index entry is what a writer killed between
+  // the two writes leaves behind: the next version must go past it, or, when it
+  // is this very release decision, the claim is adopted (a resumed run).
+  let floor = 0;
   for (let tries = 0; tries < 5; tries++) {
-    const idx = await readReleaseIndex(store, model);
-    const version = Math.max(0, ...idx.releases.map((r) => r.version)) + 1;
-    const record: ReleaseRecord = { ...rec, version };
+    let idx = await readReleaseIndex(store, model);
+    const version = Math.max(floor, ...idx.releases.map((r) => r.version)) + 1;
+    let record: ReleaseRecord = { ...rec, version };
     try {
       await store.put(`releases/${model}/v${version}.json`, JSON.stringify(record, null, 2) + '\n', { ifNoneMatch: '*', contentType: 'application/json' });
     } catch (e) {
-      if (e instanceof PreconditionFailedError) continue; // another writer took this version: read again
-      throw e;
+      if (!(e instanceof PreconditionFailedError)) throw e;
+      const claimed = await store.getBytes(`releases/${model}/v${version}.json`);
+      const other = claimed ? (JSON.parse(claimed.toString('utf8')) as ReleaseRecord) : undefined;
+      const same = other !== undefined && other.releaseKey === rec.releaseKey && other.digest === rec.digest;
+      const now = await readReleaseIndex(store, model);
+      if (same && now.releases.some((r) => r.version === version)) return { index: now, version }; // already published
+      if (!same) {
+        floor = version; // another writer took this version: go past it
+        continue;
+      }
+      record = other;
+      idx = now;
     }
     idx.releases.push(record);
     idx.current = version;

@@ -5,6 +5,7 @@ import { FindingError, OperationError, UsageError } from '../errors.js';
 import { renderText, sortDiagnostics } from '../../diag/index.js';
 import { WorkingTreeFiles } from '../../config/index.js';
 import { computePlan, loadRevision, reasonText } from '../../plan/index.js';
+import { cleanHeadCommit } from '../../plan/git-revision.js';
 import { runPipeline, type ModelSummary, type Progress, type StageOutcome } from '../../exec/pipeline.js';
 import { jobPython } from '../../exec/python-env.js';
 import { outputOption, repoOption } from '../options.js';
@@ -53,7 +54,9 @@ gate failed, 2 usage error, 3 a stage failed, 130 interrupted.
     const err = (s: string): void => void io.stderr.write(s);
     const t0 = Date.now();
 
-    const files = new WorkingTreeFiles(repo);
+    // The working tree runs; when it is exactly HEAD, releases name that commit in their lineage.
+    const commit = await cleanHeadCommit(repo);
+    const files = commit ? Object.assign(new WorkingTreeFiles(repo), { commit }) : new WorkingTreeFiles(repo);
     const first = await loadRevision(files, repo);
     if (!first.valid) {
       err(renderText(sortDiagnostics(first.diagnostics.filter((d) => d.severity === 'error'))));
