@@ -390,7 +390,7 @@ export function generateZeek(): Record<string, string> {
         flows.push({ ts, orig: monitored, origP: int(r, 49152, 65535), resp: '10.0.0.1', respP: 53, proto: 'udp', service: 'dns', duration: r() * 0.05, ob: int(r, 30, 60), rb: int(r, 60, 300), state: 'SF', history: 'Dd', op: 1, rp: 1, label: 'benign' });
       } else if (k < 0.55) {
         const ob = int(r, 500, 20_000);
-        flows.push({ ts, orig: pick(r, [monitored, '10.0.0.7', '10.0.0.9']), origP: int(r, 49152, 65535), resp: publicIp(r), respP: pick(r, [443, 443, 443, 80]), proto: 'tcp', service: pick(r, ['ssl', 'ssl', 'http']), duration: r() * 30, ob, rb: int(r, 1_000, 400_000), state: 'SF', history: 'ShADadFf', op: int(r, 6, 60), rp: int(r, 6, 400), label: 'benign' });
+        flows.push({ ts, orig: pick(r, [monitored, '10.0.0.7', '10.0.0.9', '10.0.0.11', '10.0.0.12', '10.0.0.14']), origP: int(r, 49152, 65535), resp: publicIp(r), respP: pick(r, [443, 443, 443, 80]), proto: 'tcp', service: pick(r, ['ssl', 'ssl', 'http']), duration: r() * 30, ob, rb: int(r, 1_000, 400_000), state: 'SF', history: 'ShADadFf', op: int(r, 6, 60), rp: int(r, 6, 400), label: 'benign' });
       } else if (k < 0.8) {
         // unsolicited inbound: scans and brute force against the monitored host
         const port = pick(r, [22, 23, 445, 3389, 8080, 5900, int(r, 1, 65535)]);
@@ -401,7 +401,7 @@ export function generateZeek(): Record<string, string> {
         flows.push({ ts, orig: infected, origP: int(r, 49152, 65535), resp: c2, respP: 1177, proto: 'tcp', service: '', duration: 0.2 + r() * 2, ob: int(r, 60, 400), rb: int(r, 20, 200), state: 'SF', history: 'ShADadfF', op: int(r, 4, 10), rp: int(r, 3, 8), label: 'malicious' });
       } else {
         // multicast, NTP, and whatever else nobody labelled
-        flows.push({ ts, orig: pick(r, ['10.0.0.7', '10.0.0.9', monitored]), origP: pick(r, [123, 5353, 137]), resp: pick(r, ['224.0.0.251', '10.0.0.255', publicIp(r)]), respP: pick(r, [123, 5353, 137]), proto: 'udp', service: pick(r, ['dns', 'ntp', '']), duration: null, ob: null, rb: null, state: 'S0', history: 'D', op: 1, rp: 0, label: 'background' });
+        flows.push({ ts, orig: pick(r, ['10.0.0.50', '10.0.0.51', '10.0.0.52']), origP: pick(r, [123, 5353, 137]), resp: pick(r, ['224.0.0.251', '10.0.0.255', publicIp(r)]), respP: pick(r, [123, 5353, 137]), proto: 'udp', service: pick(r, ['dns', 'ntp', '']), duration: null, ob: null, rb: null, state: 'S0', history: 'D', op: 1, rp: 0, label: 'background' });
       }
     }
     flows.sort((a, b) => a.ts - b.ts);
