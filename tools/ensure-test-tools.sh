@@ -44,6 +44,11 @@ if ! flock -n 9; then
   flock 9
 fi
 
+# Holding the lock, anything left in .build is from an interrupted or failed earlier run.
+rm -rf "${CACHE:?}/.build/"* 2>/dev/null || true
+WORKDIRS=()
+trap 'rm -rf "${WORKDIRS[@]}"' EXIT
+
 log() { echo "ensure-test-tools: $*" >&2; }
 die() { echo "ensure-test-tools: ERROR: $*" >&2; exit 1; }
 
@@ -65,6 +70,7 @@ run_build() {
   need_go
   OUT=$(mktemp -d "$CACHE/.build/$tool-$version.XXXX")
   local work; work=$(mktemp -d "${TMPDIR:-/tmp}/quiver-build-$tool.XXXX")
+  WORKDIRS+=("$work")
   local start=$SECONDS blog="$OUT.log"
   log "building $tool $version (log: $blog)"
   # Not inside `if`: errexit is ignored in a condition context, and the builders rely on it.
@@ -178,7 +184,9 @@ ensure_go_tool() {
   local tool=$1 version=$2 bin=$3 fn=$4 kb=${5:-}
   if [ -n "$kb" ] && [ -n "${KUBEBUILDER_ASSETS:-}" ] && [ -x "$KUBEBUILDER_ASSETS/$kb" ]; then
     TOOL_PATH="$KUBEBUILDER_ASSETS/$kb"
-    note "$tool" "$("$TOOL_PATH" --version 2>&1 | head -n1)" "from KUBEBUILDER_ASSETS"
+    local v
+    if [ "$kb" = kubectl ]; then v=$("$TOOL_PATH" version --client 2>&1 | head -n1); else v=$("$TOOL_PATH" --version 2>&1 | head -n1); fi
+    note "$tool" "$v" "from KUBEBUILDER_ASSETS"
     return
   fi
   TOOL_PATH="$CACHE/$tool-$version/$bin"

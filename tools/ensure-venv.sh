@@ -11,11 +11,17 @@ req="$root/jobs/$name/requirements.txt"
 cache=${QUIVER_TOOLS:-$HOME/.cache/quiver-tools}
 hash=$(sha256sum "$req" | cut -c1-12)
 venv="$cache/venv-$name-$hash"
+mkdir -p "$cache"
+if [ ! -f "$venv/.complete" ]; then
+  # Two concurrent pip installs into one venv corrupt it: one builder at a time, and
+  # re-check once the lock is ours (the other builder may have finished it).
+  exec 8>"$cache/.venv-$name-$hash.lock"
+  flock 8
+fi
 if [ ! -f "$venv/.complete" ]; then
   start=$(date +%s)
   echo "ensure-venv: creating the $name venv from jobs/$name/requirements.txt in $venv" >&2
   rm -rf "$venv"
-  mkdir -p "$cache"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --disable-pip-version-check --no-input -q -r "$req" >&2
   touch "$venv/.complete"
