@@ -8,7 +8,8 @@ repo=${1:-config-repo-template}
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "quickstart: installing npm packages (npm ci)" >&2
-  npm ci --no-audit --no-fund >&2
+  # onnxruntime-node ships its CPU binaries; its postinstall would fetch CUDA ones over the network.
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund >&2
 fi
 npm run --silent build >&2
 echo "quickstart: preparing the trainer's Python venv" >&2

@@ -19,7 +19,8 @@ stamp() { echo "== tools/test.sh: $* (${SECONDS}s)"; }
 failed=()
 
 stamp "npm ci"
-npm ci --no-audit --no-fund
+# onnxruntime-node ships its CPU binaries; its postinstall would fetch CUDA ones over the network.
+ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 
 stamp "ensure test tools"
 bash tools/ensure-test-tools.sh
