@@ -170,6 +170,7 @@ class Parser {
     );
   }
 
+  /** Every nesting (parenthesis, call, operand, list) recurses through parseExpr, which counts it once. */
   private enter(at: Token): void {
     if (++this.level > this.maxDepth) this.tooDeep(at.start, at.end);
   }
@@ -259,7 +260,6 @@ class Parser {
         const open = this.peek();
         if (open.kind !== '(') this.unexpected(open, "'(' and a list of values after IN");
         this.next();
-        this.enter(open);
         if (this.isWord(this.peek(), 'SELECT') || this.isWord(this.peek(), 'WITH') || this.isWord(this.peek(), 'VALUES')) this.statementWord(this.peek());
         const list: Expr[] = [];
         if (this.peek().kind === ')') this.unexpected(this.peek(), 'at least one value in the IN list');
@@ -272,7 +272,6 @@ class Parser {
           break;
         }
         const close = this.expectKind(')', "',' or ')' to close the IN list");
-        this.leave();
         const depth = Math.max(value.depth, ...list.map((e) => e.depth)) + 1;
         return this.node({ kind: 'in', negated, value, list, start: value.start, end: close.end, depth });
       }
@@ -344,10 +343,8 @@ class Parser {
     let out = e;
     while (this.peek().kind === '[') {
       const open = this.next();
-      this.enter(open);
       const index = this.parseExpr(0);
       const close = this.expectKind(']', "']' to close the subscript");
-      this.leave();
       out = this.node({ kind: 'subscript', target: out, index, start: out.start, end: close.end, depth: Math.max(out.depth, index.depth) + 1 });
     }
     if (this.peek().kind === '.') {
@@ -379,7 +376,6 @@ class Parser {
         return { kind: 'ref', name: t.value, quoted: true, start: t.start, end: t.end, depth: 1 };
       case '(': {
         this.next();
-        this.enter(t);
         const inner = this.peek();
         if (this.isWord(inner, 'SELECT') || this.isWord(inner, 'WITH') || this.isWord(inner, 'VALUES') || this.isWord(inner, 'FROM')) this.statementWord(inner);
         const e = this.parseExpr(0);
@@ -388,7 +384,6 @@ class Parser {
           throw new ParseStop(problem(CODES.UNSUPPORTED_SYNTAX, c.start, c.end, 'row values like (a, b) are not supported', { expected: "')'" }));
         }
         this.expectKind(')', "')'");
-        this.leave();
         return e;
       }
       case 'op':
@@ -467,7 +462,6 @@ class Parser {
   private parseCall(nameTok: Token): Expr {
     if (this.peek().kind === nameTok.kind && this.peek().start === nameTok.start) this.next();
     const open = this.expectKind('(', "'('");
-    this.enter(open);
     const args: Expr[] = [];
     let distinct = false;
     let star = false;
@@ -507,7 +501,6 @@ class Parser {
       );
     }
     const close = this.expectKind(')', "',' or ')' to close the argument list");
-    this.leave();
     const after = this.peek();
     if (this.isWord(after, 'OVER') || this.isWord(after, 'FILTER') || this.isWord(after, 'WITHIN')) {
       throw new ParseStop(
@@ -531,7 +524,6 @@ class Parser {
 
   private parseCase(): CaseExpr {
     const caseTok = this.next();
-    this.enter(caseTok);
     let subject: Expr | undefined;
     if (!this.isWord(this.peek(), 'WHEN')) subject = this.parseExpr(0);
     const whens: CaseExpr['whens'] = [];
@@ -545,7 +537,6 @@ class Parser {
     let elseExpr: Expr | undefined;
     if (this.acceptWord('ELSE')) elseExpr = this.parseExpr(0);
     const end = this.expectWord('END', 'to close CASE');
-    this.leave();
     const parts = [subject, ...whens.flatMap((w) => [w.when, w.then]), elseExpr].filter((x): x is Expr => x !== undefined);
     const depth = parts.reduce((d, a) => Math.max(d, a.depth), 0) + 1;
     const node: CaseExpr = { kind: 'case', whens, start: caseTok.start, end: end.end, depth };
@@ -557,7 +548,6 @@ class Parser {
   private parseCast(): Expr {
     const kw = this.next();
     const open = this.expectKind('(', "'('");
-    this.enter(open);
     const value = this.parseExpr(0);
     this.expectWord('AS', 'and a type name');
     const typeTok = this.peek();
@@ -586,7 +576,6 @@ class Parser {
       throw new ParseStop(problem(CODES.UNKNOWN_TYPE, typeTok.start, p.end, 'type parameters are not supported', { expected: "')'" }));
     }
     const close = this.expectKind(')', "')' to close the CAST");
-    this.leave();
     return this.node({
       kind: 'cast',
       try: kw.value.toUpperCase() === 'TRY_CAST',

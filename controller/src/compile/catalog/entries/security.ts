@@ -19,7 +19,7 @@ const V4_PRIVATE =
 const HEX = '[0-9a-fA-F]';
 const V6_LOOPBACK = `(?:(?:0{1,4}:){7}0{0,3}1|::0{0,3}1|(?:0{1,4}:){1,6}:0{0,3}1)`;
 const V6_ULA = `[fF][cCdD]${HEX}{2}:[0-9a-fA-F:]*`;
-const V6_LINK_LOCAL = `[fF][eE][89aAbB]${HEX}:[0-9a-fA-F:]*(?:%[0-9A-Za-z._-]+)?`;
+const V6_LINK_LOCAL = `[fF][eE][89aAbB]${HEX}:[0-9a-fA-F:]*(?:%[0-9A-Za-z._\\-]+)?`;
 const V4_MAPPED = `::[fF]{4}:${V4_PRIVATE}`;
 
 /** The one pattern behind is_private_ip (exported for its tests). */
