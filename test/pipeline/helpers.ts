@@ -44,10 +44,12 @@ export function expectCode(r: CliResult, code: number, what: string): CliResult 
 
 /** The launcher that runs the CLI from this checkout's sources (see quiver-cli.ts). */
 export const CLI_ENTRY = join(repoRoot, 'test', 'pipeline', 'quiver-cli.ts');
+/** tsx's loader by URL: `--import tsx` would resolve the package from the subprocess's cwd (a temp repo). */
+const TSX_LOADER = import.meta.resolve('tsx');
 
 /** Starts `quiver <args>` as a subprocess in its own process group (so a kill takes the trainer with it). */
 export function spawnQuiver(args: string[], opts: { cwd: string; env?: Record<string, string | undefined> }): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], {
+  return spawn(process.execPath, ['--import', TSX_LOADER, CLI_ENTRY, ...args], {
     cwd: opts.cwd,
     env: (opts.env ?? userEnv()) as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
