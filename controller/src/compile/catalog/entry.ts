@@ -123,6 +123,8 @@ export interface CatalogEntry {
   /** Accepts count(*). */
   star?: boolean;
   signatures: Signature[];
+  /** The signatures as the reference shows them, where the typed form above would mislead (CASE, CAST). */
+  signatureDoc?: string[];
   /** One line: what it computes. */
   doc: string;
   /** Quiver's semantics where the engines differ, and how each is rendered to match. */

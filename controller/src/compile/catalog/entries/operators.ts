@@ -339,6 +339,10 @@ export const OPERATORS: CatalogEntry[] = [
     signatures: [
       { params: [p('condition', 'BOOLEAN'), p('value', T('any'), { variadic: true })], result: 'T' },
     ],
+    signatureDoc: [
+      '`CASE WHEN cond BOOLEAN THEN v T ... [ELSE e T] END` → T, where T is any',
+      '`CASE x U WHEN w U THEN v T ... [ELSE e T] END` → T, where U is orderable',
+    ],
     doc: 'Searched (CASE WHEN cond THEN ...) and simple (CASE x WHEN v THEN ...) conditional; NULL when nothing matches and there is no ELSE.',
     semantics: 'All THEN/ELSE values must have one type after implicit widening; in the simple form the subject and the WHEN values must be comparable.',
     render: both((c) => {
@@ -369,9 +373,10 @@ export const OPERATORS: CatalogEntry[] = [
       category: 'conversion',
       aggregate: false,
       signatures: [{ params: [p('a', T('any'))], result: 'T' }],
+      signatureDoc: [`\`${isTry ? 'TRY_CAST' : 'CAST'}(a AS type)\` → type, for type STRING, BOOLEAN, INT (INTEGER), BIGINT (LONG), DOUBLE, TIMESTAMP, DATE, \`ARRAY<STRING>\``],
       doc: isTry
         ? 'Same as CAST: in Quiver every cast yields NULL when the value does not convert.'
-        : 'Converts a value to STRING, BOOLEAN, INT, BIGINT (LONG), DOUBLE, TIMESTAMP, DATE or ARRAY<STRING>; NULL when it does not convert.',
+        : 'Converts a value to STRING, BOOLEAN, INT, BIGINT (LONG), DOUBLE, TIMESTAMP, DATE or `ARRAY<STRING>`; NULL when it does not convert.',
       semantics:
         'A bad value never fails the job: both engines render TRY_CAST-like logic. From STRING, only text both engines read alike converts: integers ^ *[+-]?[0-9]+ *$, decimals with optional exponent, DATE yyyy-MM-dd, TIMESTAMP yyyy-MM-dd[ HH:mm[:ss[.ffffff]]] (T allowed, trailing Z allowed, read as UTC), BOOLEAN true/t/yes/y/1 and false/f/no/n/0 in any case with surrounding spaces; anything else is NULL (DuckDB alone would accept 1_000 and round 1.5 to 2). DOUBLE to INT/LONG truncates toward zero (Spark rule; DuckDB alone rounds); out of range or NaN is NULL. LONG to INT out of range is NULL. TIMESTAMP to STRING is yyyy-MM-dd HH:mm:ss (fraction dropped). Not offered: DOUBLE to STRING (the engines print doubles differently), between temporal and numeric types (use unix_timestamp / timestamp_seconds), and array conversions.',
       render: {

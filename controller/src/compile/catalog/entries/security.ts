@@ -101,7 +101,7 @@ export const SECURITY: CatalogEntry[] = [
     aggregate: false,
     signatures: [{ params: [p('str', 'STRING'), p('class', 'STRING', { literal: true })], result: 'INT' }],
     doc: `Number of characters of str in a class: ${Object.entries(CHAR_CLASSES).map(([k, v]) => `'${k}' (${v.doc})`).join(', ')}.`,
-    semantics: "Classes are ASCII-based so they mean the same on both engines; characters are code points. Rendered as length(regexp_replace(str, '<everything else>', '')).",
+    semantics: "Classes are ASCII-based so they mean the same on both engines; characters are code points. Rendered as `length(regexp_replace(str, '[^class]', ''))`.",
     check: (c) => {
       const a = c.args[1];
       if (typeof a?.literal === 'string' && CHAR_CLASSES[a.literal] === undefined) {
