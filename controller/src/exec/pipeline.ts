@@ -5,8 +5,9 @@
  * output atomically to the object store. A stage whose output already exists
  * is not run; a killed run, run again, finishes what is missing.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KeyObject } from 'node:crypto';
 import type { FeaturePlan } from '../compile/index.js';
@@ -16,7 +17,7 @@ import { composeBundle } from '../release/compose-bundle.js';
 import { checkGates, type GateResult } from '../release/gates.js';
 import { appendRelease, currentRelease, readReleaseIndex, recordAttempt, type ReleaseIndex } from '../release/release-index.js';
 import { signDigest } from '../release/index.js';
-import type { ObjectStore } from '../store/index.js';
+import type { ObjectInfo, ObjectStore } from '../store/index.js';
 import { KEY_VERSION, TRAINER_VERSION } from '../version.js';
 import { parquetFiles, runFeatures } from './embedded/run-features.js';
 import { runParse, type ParseInputFile } from './embedded/run-parse.js';
@@ -69,10 +70,36 @@ export interface RunOptions {
 async function localPrefix(store: ObjectStore, prefix: string, cacheRoot: string): Promise<string> {
   if (store.uri.startsWith('file://')) return join(fileURLToPath(store.uri), ...prefix.split('/').filter(Boolean));
   const dest = join(cacheRoot, ...prefix.split('/').filter(Boolean));
-  const marker = join(dest, '_SUCCESS');
-  const have = await readFile(marker).then(() => true, () => false);
-  if (!have) {
-    for await (const o of store.list(prefix)) await store.downloadFile(o.key, join(cacheRoot, ...o.key.split('/')));
+  // The local copy is used only when it holds every file of the (complete) remote folder at its
+  // size: a _SUCCESS in the cache proves nothing, as keys list in byte order and it arrives first.
+  const objects: ObjectInfo[] = [];
+  for await (const o of store.list(prefix)) objects.push(o);
+  const local = (o: ObjectInfo, root: string): string => join(root, ...o.key.slice(prefix.length).split('/'));
+  const intact = async (): Promise<boolean> =>
+    (await Promise.all(objects.map((o) => stat(local(o, dest)).then((s) => s.size === o.size, () => false)))).every(Boolean);
+  if (await intact()) return dest;
+  // Downloaded beside the cache and moved in whole: a download cut short never looks complete.
+  const partial = `${dest}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    for (const o of objects) await store.downloadFile(o.key, local(o, partial));
+    await mkdir(dirname(dest), { recursive: true });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await rename(partial, dest);
+        break;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+        if (await intact()) break; // a concurrent stage moved its own copy in first
+        if (attempt > 0) throw e;
+        // An incomplete copy (an older Quiver downloaded in place): set it aside, then move ours in.
+        const stale = `${dest}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+        await rename(dest, stale);
+        await rm(stale, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await rm(partial, { recursive: true, force: true });
   }
   return dest;
 }
