@@ -53,7 +53,7 @@ log() { echo "ensure-test-tools: $*" >&2; }
 die() { echo "ensure-test-tools: ERROR: $*" >&2; exit 1; }
 
 SUMMARY=()
-note() { SUMMARY+=("$(printf '%-16s %-40s %s' "$1" "$2" "$3")"); }
+note() { SUMMARY+=("$(printf '%-15s %-58s %s' "$1" "$2" "$3")"); }
 
 need_go() {
   command -v go >/dev/null || die "go is not on PATH; kube-apiserver, etcd, kubectl, helm and SeaweedFS are built with Go >= 1.26"
@@ -178,23 +178,33 @@ build_seaweedfs() {
 
 # ---- Go tools ----------------------------------------------------------------------------
 
+# What the binary itself reports (a truncated or foreign binary shows here, not just the folder name).
+reported_version() {
+  local tool=$1 path=$2
+  case $tool in
+    etcd) "$path" --version 2>&1 | head -n1 ;;
+    kube-apiserver) "$path" --version 2>&1 | head -n1 ;;
+    kubectl) "$path" version --client 2>&1 | head -n1 ;;
+    helm) "$path" version --short 2>&1 | head -n1 ;;
+    seaweedfs) echo "$SEAWEED_VERSION ($("$path" version 2>&1 | head -n1 | sed 's/^version //'))" ;;
+  esac
+}
+
 # ensure_go_tool <tool> <version> <binary> <builder> [kubebuilder-name]
 # Sets TOOL_PATH. A KUBEBUILDER_ASSETS binary wins; else the cache; else a build.
 ensure_go_tool() {
   local tool=$1 version=$2 bin=$3 fn=$4 kb=${5:-}
   if [ -n "$kb" ] && [ -n "${KUBEBUILDER_ASSETS:-}" ] && [ -x "$KUBEBUILDER_ASSETS/$kb" ]; then
     TOOL_PATH="$KUBEBUILDER_ASSETS/$kb"
-    local v
-    if [ "$kb" = kubectl ]; then v=$("$TOOL_PATH" version --client 2>&1 | head -n1); else v=$("$TOOL_PATH" --version 2>&1 | head -n1); fi
-    note "$tool" "$v" "from KUBEBUILDER_ASSETS"
+    note "$tool" "$(reported_version "$tool" "$TOOL_PATH")" "from KUBEBUILDER_ASSETS"
     return
   fi
   TOOL_PATH="$CACHE/$tool-$version/$bin"
   if [ -x "$TOOL_PATH" ]; then
-    note "$tool" "$version" "cached"
+    note "$tool" "$(reported_version "$tool" "$TOOL_PATH")" "cached"
   else
     run_build "$tool" "$version" "$bin" "$fn"
-    note "$tool" "$version" "built in ${BUILT_SECONDS}s"
+    note "$tool" "$(reported_version "$tool" "$TOOL_PATH")" "built in ${BUILT_SECONDS}s"
   fi
 }
 
