@@ -76,7 +76,13 @@ export const AGGREGATES: CatalogEntry[] = [
     doc: 'Arithmetic mean, as DOUBLE.',
     semantics: NULLS_NOTE,
     render: both(fn('avg')),
-    examples: [ex('avg(x)', [2], [X([1, 2, 3, null])])],
+    examples: [
+      ex('avg(x)', [2], [X([1, 2, 3, null])]),
+      // Scalar functions over aggregates, including ones rendered with a bound lambda variable.
+      ex('floor(avg(x)) + ceil(avg(x))', [5], [X([1, 2, 4])]),
+      ex('round(avg(x), 1)', [2.3], [X([1, 2, 4])]),
+      ex("shannon_entropy(max(s)) + count_chars(min(s), 'digit')", [3], [col('s', 'STRING', ['abcd', '1a'])]),
+    ],
   },
   ...(['min', 'max'] as const).map(
     (name): CatalogEntry => ({

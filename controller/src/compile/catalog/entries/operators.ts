@@ -98,7 +98,7 @@ export const OPERATORS: CatalogEntry[] = [
     doc: 'Remainder; the sign follows the dividend (as in Java and C).',
     semantics: 'A zero divisor gives NULL on both engines (rendered a % NULLIF(b, 0)).',
     render: both((c) => `(${s(c, 0)} % NULLIF(${s(c, 1)}, 0))`),
-    examples: [ex('x % 3', [1, -1, null], [INTS([7, -7, null])]), ex('x % 0', [null], [INTS([5])]), ex('7.5 % 2', [1.5])],
+    examples: [ex('x % 3', [1, -1, null], [INTS([7, -7, null])]), ex('x % 0', [null], [INTS([5])]), ex('7.5 % 2', [1.5]), ex('x % 2', [-1.5], [DOUBLES([-7.5])])],
   },
   {
     name: 'div',
@@ -294,6 +294,7 @@ export const OPERATORS: CatalogEntry[] = [
     examples: [
       ex("s LIKE 'Failed password%'", [true, false, null], [STRINGS(['Failed password for root', 'Accepted password', null])]),
       ex("s LIKE 'a_c'", [true, true, false], [STRINGS(['abc', 'aéc', 'ac'])]),
+      ex("s LIKE 'a%z'", [true, false], [STRINGS(['a\nb\nz', 'A..z'])]),
       ex("s NOT LIKE '%\\%'", [false, true], [STRINGS(['100%', '100'])]),
     ],
   },

@@ -160,6 +160,8 @@ export const REGEX: CatalogEntry[] = [
       ex("regexp_replace(s, '[0-9]+', 'N')", ['user N logged in N times', null], [S(['user 42 logged in 7 times', null])]),
       ex("regexp_replace(s, '([a-z]+)@([a-z.]+)', '$2 \\\\$ $1')", ['example.com $ bob'], [S(['bob@example.com'])]),
       ex("regexp_replace(s, '\\\\\\\\', '/')", ['C:/Windows/System32'], [S(['C:\\Windows\\System32'])]),
+      ex("regexp_replace(s, 'x*', '-')", ['-a-b-'], [S(['ab'])]),
+      ex("regexp_replace(s, '(?i)password=[^&]*', 'password=***')", ['user=a&password=***&x=1'], [S(['user=a&PASSWORD=s3cr3t&x=1'])]),
     ],
   },
   {

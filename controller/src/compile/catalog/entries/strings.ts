@@ -128,6 +128,7 @@ export const STRINGS: CatalogEntry[] = [
     examples: [
       ex("concat_ws('/', a, b)", ['x/y', 'x', ''], [col('a', 'STRING', ['x', 'x', null]), col('b', 'STRING', ['y', null, null])]),
       ex("concat_ws('.', split(s, ','))", ['a.b', '', ''], [S(['a,b', '', null])]),
+      ex('concat_ws(s, a, b)', [null, 'xy'], [S([null, '']), col('a', 'STRING', ['x', 'x']), col('b', 'STRING', ['y', 'y'])]),
     ],
   },
   {
