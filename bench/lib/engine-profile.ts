@@ -1,0 +1,48 @@
+/**
+ * bench/engine --profile: where the time of way (a) goes. Re-runs the pieces
+ * of the Quiver stages alone, on the same relations runParse and runFeatures
+ * set up (the DuckDB work is native, so a JS CPU profile would show nothing):
+ * the raw-file inspection pass, the parse plan's query without writing, the
+ * parse stage's partitioned write, and the feature plan's query and write.
+ */
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { openSession, sqlPath } from '../../controller/src/exec/embedded/duckdb-session.js';
+import { inspectRawFile } from '../../controller/src/exec/embedded/raw-inputs.js';
+import type { CompiledPair } from './engine-quiver.js';
+import { logRef } from './engine-quiver.js';
+
+export async function profileQuiverParse(pair: CompiledPair, logPath: string, workDir: string): Promise<Record<string, number>> {
+  await mkdir(workDir, { recursive: true });
+  const pieces: Record<string, number> = {};
+  let t = performance.now();
+  const info = await inspectRawFile(logPath, join(workDir, 'repaired.txt'));
+  pieces['inspect raw file (UTF-8 check + newline sniff, JS)'] = performance.now() - t;
+  const { conn, close } = await openSession({ allowedDirectories: [workDir, dirname(logPath)], tempDirectory: join(workDir, 'spill') });
+  try {
+    const nl = info.newline === 'crlf' ? '\\r\\n' : '\\n';
+    await conn.run(`CREATE TEMP TABLE quiver_inputs AS SELECT 0 AS _fid, 'bench' AS _part, ${sqlPath(basename(logPath))} AS _file, ${sqlPath(logRef(logPath))} AS _path, CAST(NULL AS VARCHAR) AS _label`);
+    await conn.run(
+      `CREATE TEMP VIEW quiver_lines AS SELECT CAST(0 AS INTEGER) AS _fid, row_number() OVER () AS _line, coalesce(line, '') AS line FROM read_csv(${sqlPath(logPath)}, columns = {'line': 'VARCHAR'}, delim = chr(0), quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, new_line = '${nl}', max_line_size = 33554432)`,
+    );
+    t = performance.now();
+    await conn.run(`SELECT count(*) FROM quiver_lines`);
+    pieces['read lines + row_number (no parsing)'] = performance.now() - t;
+    t = performance.now();
+    await conn.run(`SELECT count(*), count(_status), max(length(_raw)) FROM (${pair.parse.sql.duckdb})`);
+    pieces['parse plan query, counted, not written'] = performance.now() - t;
+    t = performance.now();
+    await conn.run(`COPY (${pair.parse.sql.duckdb}) TO ${sqlPath(join(workDir, 'out'))} (FORMAT parquet, PARTITION_BY (_status), COMPRESSION zstd)`);
+    pieces['parse plan query, written partitioned by _status (the stage)'] = performance.now() - t;
+    t = performance.now();
+    await conn.run(`CREATE TEMP VIEW quiver_parsed AS SELECT * EXCLUDE (_reason, _raw) FROM read_parquet(${sqlPath(join(workDir, 'out', '_status=ok', '*.parquet'))})`);
+    await conn.run(`SELECT count(*) FROM (${pair.features.sql.duckdb})`);
+    pieces['feature plan query over parsed Parquet, not written'] = performance.now() - t;
+    t = performance.now();
+    await conn.run(`COPY (${pair.features.sql.duckdb}) TO ${sqlPath(join(workDir, 'features.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
+    pieces['feature plan query, written'] = performance.now() - t;
+  } finally {
+    close();
+  }
+  return pieces;
+}
