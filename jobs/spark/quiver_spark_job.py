@@ -1,6 +1,6 @@
-"""Quiver's generic Spark job: runs one compiled stage plan (parse or features).
+"""Quiver's generic Spark job: runs compiled stage plans (parse or features), one query each.
 
-    spark-submit [spark options] quiver_spark_job.py --spec spec.json
+    spark-submit [spark options] quiver_spark_job.py --spec spec.json [--spec spec2.json ...]
 
 The spec (see README.md and controller/src/exec/spark/run-spark-job.ts) holds the
 compiled plan, the input files and the output folder. The job registers the
@@ -13,7 +13,8 @@ out the way Quiver's DuckDB runner does:
     features  output/data/part-NNNNN.parquet
 
 The output appears at once (a sibling folder renamed at the end) or not at all.
-On success the job prints one JSON line of counts on stdout; on failure one line
+On success the job prints one JSON line of counts per spec on stdout (several
+specs run in order in one session, saving a JVM start each); on failure one line
 ``quiver-spark-job: error: ...`` on stderr and exits 1 (bad spec or input),
 2 (usage) or 3 (Spark or SQL failure).
 """
@@ -652,19 +653,42 @@ def fail(code: int, message: str) -> int:
 
 # ------------------------------------------------------------------------- cli
 
-USAGE = f"usage: {PROG} --spec SPEC.json"
+USAGE = f"usage: {PROG} --spec SPEC.json [--spec SPEC.json ...]"
 
 
-def parse_args(argv: Sequence[str]) -> str:
+def parse_args(argv: Sequence[str]) -> list[str]:
+    """The spec files, in order (``--spec PATH`` or ``--spec=PATH``, at least one)."""
     args = list(argv)
     if args == ["--help"] or args == ["-h"]:
         print(USAGE)
         raise SystemExit(EXIT_OK)
-    if len(args) == 2 and args[0] == "--spec" and args[1]:
-        return args[1]
-    if len(args) == 1 and args[0].startswith("--spec=") and len(args[0]) > len("--spec="):
-        return args[0][len("--spec=") :]
-    raise JobError(EXIT_USAGE, f"expected --spec SPEC.json, got {' '.join(args) or 'no arguments'} ({USAGE})")
+    paths: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--spec" and i + 1 < len(args) and args[i + 1]:
+            paths.append(args[i + 1])
+            i += 2
+        elif arg.startswith("--spec=") and len(arg) > len("--spec="):
+            paths.append(arg[len("--spec=") :])
+            i += 1
+        else:
+            paths = []
+            break
+    if not paths:
+        raise JobError(EXIT_USAGE, f"expected --spec SPEC.json, got {' '.join(args) or 'no arguments'} ({USAGE})")
+    return paths
+
+
+def load_specs(paths: Sequence[str]) -> list[Spec]:
+    """Every spec checked before Spark starts; outputs must be distinct."""
+    specs = [load_spec(p) for p in paths]
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.output in seen:
+            _bad(f"spec.output appears in two specs: {spec.output}")
+        seen.add(spec.output)
+    return specs
 
 
 class _Terminated(Exception):
@@ -676,28 +700,41 @@ def _on_sigterm(signum: int, _frame: FrameType | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -> int:
-    """The CLI. With ``spark`` given (tests) that session is used and left running."""
+    """The CLI. With ``spark`` given (tests) that session is used and left running.
+
+    Several specs run one after the other in one session; each success prints its
+    stats line at once, and the first failure ends the job (outputs already
+    published stay).
+    """
     try:
-        spec_path = parse_args(sys.argv[1:] if argv is None else argv)
-        spec = load_spec(spec_path)
+        specs = load_specs(parse_args(sys.argv[1:] if argv is None else argv))
     except JobError as e:
         return fail(e.code, e.message)
     own = spark is None
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if own else None
+    what = specs[0].what
     try:
         session = build_session() if spark is None else spark
         prepare_session(session)
-        stats = run(session, spec)
+        for spec in specs:
+            what = spec.what
+            try:
+                stats = run(session, spec)
+            finally:
+                for view in _job_views(spec):
+                    session.catalog.dropTempView(view)
+            sys.stdout.write(json.dumps(stats, separators=(",", ":")) + "\n")
+            sys.stdout.flush()
     except JobError as e:
         return fail(e.code, e.message)
     except (PySparkException, Py4JError) as e:
-        return fail(EXIT_SPARK, f"{spec.what}: Spark failed: {describe(e)}")
+        return fail(EXIT_SPARK, f"{what}: Spark failed: {describe(e)}")
     except _Terminated as e:
-        return fail(EXIT_SPARK, f"{spec.what}: {e}")
+        return fail(EXIT_SPARK, f"{what}: {e}")
     except OSError as e:
-        return fail(EXIT_SPARK, f"{spec.what}: {describe(e)}")
+        return fail(EXIT_SPARK, f"{what}: {describe(e)}")
     except Exception as e:  # noqa: BLE001 - anything else still gets one line and exit 3
-        return fail(EXIT_SPARK, f"{spec.what}: internal error: {describe(e)}")
+        return fail(EXIT_SPARK, f"{what}: internal error: {describe(e)}")
     finally:
         if own:
             active = SparkSession.getActiveSession()
@@ -708,9 +745,12 @@ def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -
                     pass
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
-    sys.stdout.write(json.dumps(stats, separators=(",", ":")) + "\n")
-    sys.stdout.flush()
     return EXIT_OK
+
+
+def _job_views(spec: Spec) -> set[str]:
+    """The temp views a spec's run registers (dropped after it, so the next spec starts clean)."""
+    return {VIEW_LINES, VIEW_INPUTS, VIEW_PARSED, *(t.table for t in spec.label_tables)}
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ while Spark is already writing."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,3 +95,37 @@ def test_usage_and_unreadable_spec(spark: SparkSession, tmp_path: Path, capsys: 
     assert "expected --spec SPEC.json" in err[0]
     assert "no such spec file" in err[1]
     assert "is not valid JSON" in err[2]
+
+
+def test_several_specs_in_one_session_stop_at_the_first_failure(spark: SparkSession, tmp_path: Path, scratch: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a = parsed_file(tmp_path / "a.parquet", [{"user": "root", "outcome": "OK", "ts": at(9, 0)}, {"user": "bob", "outcome": "FAIL", "ts": at(9, 1)}], tz=None)
+    specs = {
+        "one.json": feature_spec(EVENT_SQL, [a], tmp_path / "one"),
+        "two.json": feature_spec("SELECT user FROM quiver_parsed WHERE outcome = 'FAIL'", [a], tmp_path / "two"),
+        "bad.json": feature_spec("SELECT CAST(user AS INT) AS uid FROM quiver_parsed", [a], tmp_path / "bad"),
+        "never.json": feature_spec(EVENT_SQL, [a], tmp_path / "never"),
+    }
+    for name, spec in specs.items():
+        (tmp_path / name).write_text(json.dumps(spec))
+    capsys.readouterr()
+    code = job.main([arg for name in specs for arg in ("--spec", str(tmp_path / name))], spark=spark)
+    out, err = capsys.readouterr()
+    assert code == job.EXIT_SPARK
+    # one stats line per spec that ran, printed as it finished
+    assert [json.loads(line) for line in out.splitlines()] == [{"read": 2, "written": 2}, {"read": 2, "written": 1}]
+    assert (tmp_path / "one" / "data").is_dir() and (tmp_path / "two" / "data").is_dir()
+    assert_nothing_left(tmp_path / "bad", scratch)
+    assert not (tmp_path / "never").exists()
+    assert "CAST_INVALID_INPUT" in err
+    # the views of a spec are gone after it
+    assert not spark.catalog.tableExists("quiver_parsed")
+
+
+def test_specs_with_the_same_output_are_refused_before_spark_runs(spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a = parsed_file(tmp_path / "a.parquet", [{"user": "root", "outcome": "OK", "ts": at(9, 0)}], tz=None)
+    for name in ("x.json", "y.json"):
+        (tmp_path / name).write_text(json.dumps(feature_spec(EVENT_SQL, [a], tmp_path / "out")))
+    capsys.readouterr()
+    assert job.main(["--spec", str(tmp_path / "x.json"), f"--spec={tmp_path / 'y.json'}"], spark=spark) == job.EXIT_SPEC
+    assert f"spec.output appears in two specs: {tmp_path / 'out'}" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -3,6 +3,7 @@ export {
   defaultJobPath,
   runSparkFeatures,
   runSparkJob,
+  runSparkJobs,
   runSparkParse,
   SPARK_JOB_EXIT,
   SparkJobError,

@@ -1,9 +1,9 @@
 /**
- * Runs a compiled stage plan on Spark with Quiver's generic job
+ * Runs compiled stage plans on Spark with Quiver's generic job
  * (jobs/spark/quiver_spark_job.py) through spark-submit: the Spark
  * counterpart of exec/embedded's runParse and runFeatures. It writes the job's
- * spec file, runs `spark-submit [args] quiver_spark_job.py --spec spec.json`
- * and returns the job's stats line. The caller says which spark-submit, with
+ * spec files, runs `spark-submit [args] quiver_spark_job.py --spec spec.json ...`
+ * and returns the job's stats lines. The caller says which spark-submit, with
  * which environment and flags (master, --conf ...): nothing is looked up here.
  *
  * The output folder must not exist; the job creates it whole on success and
@@ -19,7 +19,7 @@ import type { ParseInputFile } from '../embedded/run-parse.js';
 
 /** The job's spec document (jobs/spark/README.md). */
 export type SparkJobSpec =
-  | { plan: ParsePlan; inputs: ParseInputFile[]; labelFiles: Record<string, string>; parsedFiles?: never[]; output: string }
+  | { plan: ParsePlan; inputs: ParseInputFile[]; labelFiles: Record<string, string>; output: string }
   | { plan: FeaturePlan; parsedFiles: string[]; output: string };
 
 export interface SparkSubmitOptions {
@@ -68,9 +68,11 @@ export class SparkJobError extends Error {
     readonly exitCode: number | null,
     /** The job's own one-line error (after `quiver-spark-job: error: `), '' if it printed none. */
     readonly jobError: string,
-    /** The last lines of stderr, for diagnosis. */
+    /** The last lines of stderr (then of stdout), for diagnosis. */
     readonly stderrTail: string,
     readonly signal: NodeJS.Signals | null = null,
+    /** With several specs: the stats of those that finished before the failure. */
+    readonly completed: Array<Record<string, number>> = [],
   ) {
     super(message);
   }
@@ -101,41 +103,70 @@ export async function runSparkFeatures(plan: FeaturePlan, parsedFiles: string[],
 
 /** Writes the spec, runs the job, returns its stats (with `seconds`); throws SparkJobError on failure. */
 export async function runSparkJob(spec: SparkJobSpec, opts: SparkSubmitOptions): Promise<Record<string, number>> {
-  if (!isAbsolute(spec.output)) throw new SparkJobError(`the Spark job's output must be an absolute path, got ${spec.output}`, null, '', '');
+  const [stats] = await runSparkJobs([spec], opts);
+  return stats as Record<string, number>;
+}
+
+function describeSpec(spec: SparkJobSpec): string {
+  return spec.plan.kind === 'parse' ? `source ${spec.plan.source}` : `feature set ${spec.plan.featureSet}`;
+}
+
+function specDocument(spec: SparkJobSpec): object {
+  if (spec.plan.kind === 'parse') {
+    const s = spec as Extract<SparkJobSpec, { plan: ParsePlan }>;
+    return { plan: s.plan, output: s.output, inputs: s.inputs, labelFiles: s.labelFiles, parsedFiles: [] };
+  }
+  const s = spec as Extract<SparkJobSpec, { plan: FeaturePlan }>;
+  return { plan: s.plan, output: s.output, inputs: [], labelFiles: {}, parsedFiles: s.parsedFiles };
+}
+
+/**
+ * Runs several specs in one spark-submit (one JVM start), in order, and returns
+ * their stats in that order (`seconds`: the whole submission's wall time so far
+ * when each finished is not known, so every entry gets the total). The first
+ * failure ends the job: a SparkJobError whose `completed` holds the stats of the
+ * specs that ran before it (their outputs exist; the failed one's does not).
+ */
+export async function runSparkJobs(specs: SparkJobSpec[], opts: SparkSubmitOptions): Promise<Array<Record<string, number>>> {
+  if (specs.length === 0) return [];
+  for (const spec of specs) {
+    if (!isAbsolute(spec.output)) throw new SparkJobError(`the Spark job's output must be an absolute path, got ${spec.output}`, null, '', '');
+  }
   const started = Date.now();
   const ownDir = opts.workDir === undefined;
   const dir = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'quiver-spark-spec-')));
   await mkdir(dir, { recursive: true });
-  const specPath = join(dir, 'spark-spec.json');
-  const doc =
-    spec.plan.kind === 'parse'
-      ? { plan: spec.plan, output: spec.output, inputs: (spec as { inputs: ParseInputFile[] }).inputs, labelFiles: (spec as { labelFiles: Record<string, string> }).labelFiles, parsedFiles: [] }
-      : { plan: spec.plan, output: spec.output, inputs: [], labelFiles: {}, parsedFiles: (spec as { parsedFiles: string[] }).parsedFiles };
+  const specPaths = specs.map((_s, i) => join(dir, specs.length === 1 ? 'spark-spec.json' : `spark-spec-${i}.json`));
   try {
-    await writeFile(specPath, JSON.stringify(doc));
-    const res = await submit(opts, specPath);
-    const what = spec.plan.kind === 'parse' ? `source ${spec.plan.source}` : `feature set ${spec.plan.featureSet}`;
-    const errorLine = res.stderrLines.filter((l) => l.startsWith(ERROR_PREFIX)).pop() ?? '';
+    for (const [i, spec] of specs.entries()) await writeFile(specPaths[i] as string, JSON.stringify(specDocument(spec)));
+    const res = await submit(opts, specPaths);
+    const seconds = (Date.now() - started) / 1000;
+    const completed: Array<Record<string, number>> = [];
+    for (const line of res.stdout.split('\n')) {
+      const t = line.trim();
+      if (!t.startsWith('{')) continue;
+      try {
+        completed.push({ ...(JSON.parse(t) as Record<string, number>), seconds });
+      } catch {
+        // not the job's line
+      }
+    }
+    // spark-submit's PythonRunner passes the driver's stderr on to its own stdout: look in both.
+    const errorLine = [...res.stdout.split('\n'), ...res.stderrLines].filter((l) => l.startsWith(ERROR_PREFIX)).pop() ?? '';
     const jobError = errorLine.slice(ERROR_PREFIX.length);
-    const tail = res.stderrLines.slice(-TAIL_LINES).join('\n');
+    const outTail = res.stdout.trimEnd().split('\n').slice(-10).join('\n');
+    const tail = res.stderrLines.slice(-TAIL_LINES).join('\n') + (outTail ? `\n[stdout]\n${outTail}` : '');
+    const failed = specs[Math.min(completed.length, specs.length - 1)] as SparkJobSpec;
+    const what = specs.length === 1 ? describeSpec(failed) : `${describeSpec(failed)} (spec ${Math.min(completed.length, specs.length - 1) + 1} of ${specs.length})`;
     if (res.code !== 0) {
       const how = res.signal ? `was killed (${res.signal}${res.timedOut ? ', timed out' : ''})` : `exited with code ${res.code}`;
       const msg = jobError ? `Spark job for ${what} ${how}: ${jobError}` : `Spark job for ${what} ${how}:\n${tail}`;
-      throw new SparkJobError(msg, res.code, jobError, tail, res.signal);
+      throw new SparkJobError(msg, res.code, jobError, tail, res.signal, completed);
     }
-    const statsLine = res.stdout
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l.startsWith('{'))
-      .pop();
-    let stats: Record<string, number> | undefined;
-    try {
-      stats = statsLine ? (JSON.parse(statsLine) as Record<string, number>) : undefined;
-    } catch {
-      stats = undefined;
+    if (completed.length !== specs.length) {
+      throw new SparkJobError(`Spark job exited 0 but printed ${completed.length} stats line(s) for ${specs.length} spec(s)`, 0, '', tail, null, completed);
     }
-    if (!stats) throw new SparkJobError(`Spark job for ${what} exited 0 but printed no stats line`, 0, '', tail);
-    return { ...stats, seconds: (Date.now() - started) / 1000 };
+    return completed;
   } finally {
     if (ownDir) await rm(dir, { recursive: true, force: true });
   }
@@ -151,8 +182,8 @@ interface Submitted {
 
 const KEEP_STDERR_LINES = 400;
 
-function submit(opts: SparkSubmitOptions, specPath: string): Promise<Submitted> {
-  const args = [...(opts.args ?? []), opts.jobPath ?? defaultJobPath(), '--spec', specPath];
+function submit(opts: SparkSubmitOptions, specPaths: string[]): Promise<Submitted> {
+  const args = [...(opts.args ?? []), opts.jobPath ?? defaultJobPath(), ...specPaths.flatMap((p) => ['--spec', p])];
   return new Promise((resolve, reject) => {
     // Its own process group: the JVM and the Python driver it starts go together on kill.
     const child = spawn(opts.sparkSubmit, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
