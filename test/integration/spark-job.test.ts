@@ -15,7 +15,9 @@ import { loadRevision, type Revision } from '../../controller/src/plan/index.js'
 import { templateCopy } from '../helpers/config-repo.js';
 import { sparkEnv } from '../helpers/tools.js';
 
-const SUBMIT_TIMEOUT = 240_000;
+// One spark-submit takes 15-30 s on an idle 2-core machine and minutes on a loaded one.
+const SUBMIT_TIMEOUT = 330_000;
+const TEST_TIMEOUT = 360_000;
 
 let repo: { dir: string; cleanup: () => void };
 let revision: Revision;
@@ -101,7 +103,7 @@ describe('runSparkParse / runSparkJobs (jobs/spark through spark-submit)', () =>
     const rejects = readFileSync(join(parsedDir(), 'rejects.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rejects).toHaveLength(Math.min(stats.rejected, 1000));
     for (const r of rejects) expect(Object.keys(r)).toEqual(['path', 'line', 'reason', 'text']);
-  });
+  }, TEST_TIMEOUT);
 
   it('runs two feature specs in one JVM; the failing second one gives exit 3, its one-line error, and no output', async () => {
     const opts = submitOptions();
@@ -138,7 +140,7 @@ describe('runSparkParse / runSparkJobs (jobs/spark through spark-submit)', () =>
     expect(existsSync(join(good, 'data', 'part-00000.parquet'))).toBe(true);
     expect(existsSync(bad)).toBe(false);
     expect(readdirSync(work).sort()).toEqual(['hourly', 'parsed']);
-  });
+  }, TEST_TIMEOUT);
 
   it('refuses an output that already exists with exit 1, before Spark starts', async () => {
     const opts = submitOptions();
@@ -155,5 +157,5 @@ describe('runSparkParse / runSparkJobs (jobs/spark through spark-submit)', () =>
     expect((err as SparkJobError).jobError).toBe(`spec.output already exists: ${out}`);
     expect((err as SparkJobError).message).toBe(`Spark job for source web_http exited with code 1: spec.output already exists: ${out}`);
     expect(readFileSync(join(out, 'keep'), 'utf8')).toBe('x');
-  });
+  }, TEST_TIMEOUT);
 });
