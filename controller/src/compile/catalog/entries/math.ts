@@ -56,7 +56,11 @@ export const MATH: CatalogEntry[] = [
         return c.resultType === 'LONG' ? `try_cast(abs(CAST(${s(c, 0)} AS DECIMAL(20,0))) AS BIGINT)` : `try_cast(abs(CAST(${s(c, 0)} AS BIGINT)) AS INT)`;
       },
     },
-    examples: [ex('abs(x)', [5, 5, null, null], [I([-5, 5, -2147483648, null])]), ex('abs(x)', [1.5], [X([-1.5])])],
+    examples: [
+      ex('abs(x)', [5, 5, null, null], [I([-5, 5, -2147483648, null])]),
+      ex('abs(x)', [1.5], [X([-1.5])]),
+      ex('abs(x)', ['9223372036854775807', null], [col('x', 'LONG', ['-9223372036854775807', '-9223372036854775808'])]),
+    ],
   },
   {
     name: 'round',
