@@ -63,7 +63,7 @@ describe('field references', () => {
     ['itself', 'definition: "nullif(regexp_extract(message, ', /^sources\/openssh\.pbtxt:\d+:\d+: error QV4051: field 'src_ip' refers to itself/],
   ])('reports a reference to %s', async (what, anchor, expected) => {
     const ref = what === 'itself' ? 'src_ip' : 'event';
-    const { dir, cleanup } = templateCopy({ 'sources/openssh.pbtxt': replaceOnce(`${anchor}'(?:from|by)`, `definition: "nullif(regexp_extract(${ref}, '(?:from|by)`) });
+    const { dir, cleanup } = templateCopy({ 'sources/openssh.pbtxt': replaceOnce(`${anchor}'(?:from |by |rhost=)`, `definition: "nullif(regexp_extract(${ref}, '(?:from |by |rhost=)`) });
     try {
       let out = '';
       const code = await main(['validate', '--repo', dir], { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, cwd: dir, env: {} });
