@@ -12,8 +12,9 @@
 // (DuckDB writes TIMESTAMP not adjusted to UTC, Spark adjusted: both are compared as epoch
 // microseconds), everything else (strings, integers, booleans, arrays) exactly, NULLs exactly.
 // Both engines' Parquet is read with @duckdb/node-api. All eight Spark specs run in one
-// spark-submit (one JVM), which is also given spark.sql.ansi.enabled=false: the job pins ANSI
-// mode (and UTC) itself.
+// spark-submit (one JVM), which is also given spark.sql.ansi.enabled=false and a New York
+// session time zone: the job pins ANSI mode and UTC itself (window starts and _row_keys would
+// shift otherwise).
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -140,7 +141,8 @@ beforeAll(async () => {
   const stats = await runSparkJobs(specs, {
     sparkSubmit: spark.sparkSubmit,
     env: spark.env,
-    args: [...spark.args, '--conf', 'spark.sql.ansi.enabled=false'],
+    // The job pins ANSI mode and the UTC session time zone whatever spark-submit says.
+    args: [...spark.args, '--conf', 'spark.sql.ansi.enabled=false', '--conf', 'spark.sql.session.timeZone=America/New_York'],
     timeoutMs: 560_000,
   });
   sparkSeconds = (Date.now() - t0) / 1000;

@@ -106,7 +106,9 @@ describe('runSparkParse / runSparkJobs (jobs/spark through spark-submit)', () =>
   }, TEST_TIMEOUT);
 
   it('runs two feature specs in one JVM; the failing second one gives exit 3, its one-line error, and no output', async () => {
-    const opts = submitOptions();
+    // ANSI off on the command line: the job pins it on, so the bad cast below still fails.
+    const base = submitOptions();
+    const opts = { ...base, args: [...(base.args ?? []), '--conf', 'spark.sql.ansi.enabled=false'] };
     const fs = revision.compiled.featureSets.get('ssh_auth_hourly');
     expect(fs).toBeDefined();
     const parsed = readdirSync(join(parsedDir(), 'data')).map((f) => join(parsedDir(), 'data', f));
