@@ -61,12 +61,10 @@ const dataFiles = (out: string): string[] =>
  * The template's data has no rejects; two extra inputs per dataset give the engines some: real
  * records of the dataset's first file around lines no source accepts (text before the first
  * record, a truncated request line, tabs, quotes and non-ASCII text, a line longer than _raw
- * keeps, blank lines), once with LF and once with CRLF, gzipped.
+ * keeps, blank lines), once with LF, once with CRLF, gzipped, and once with mixed endings.
  */
 function noiseFiles(root: string, dataset: string, first: ParseInputFile): ParseInputFile[] {
   const bytes = readFileSync(first.localPath);
-  // One line ending per file: the engines split files with mixed CR/LF/CRLF endings differently
-  // (DuckDB sniffs one newline per file, Hadoop's reader takes any of them).
   const real = (first.localPath.endsWith('.gz') ? gunzipSync(bytes) : bytes)
     .toString('utf8')
     .split('\n')
@@ -87,6 +85,9 @@ function noiseFiles(root: string, dataset: string, first: ParseInputFile): Parse
   for (const [file, content] of [
     [`${dataset}.log`, Buffer.from(`${lines.join('\n')}\n`)],
     [`${dataset}-crlf.log.gz`, gzipSync(Buffer.from(`${lines.join('\r\n')}\r\n`))],
+    // Mixed endings (CR LF, LF and a lone CR): Hadoop ends a line at any of them, and so must
+    // the embedded engine (it rewrites such a file with LF endings before reading it).
+    [`${dataset}-mixed.log`, Buffer.from(lines.map((l, i) => l + (i % 3 === 0 ? '\r\n' : i % 3 === 1 ? '\n' : i === 5 ? '\r' : '\r\n')).join(''))],
   ] as const) {
     const localPath = join(root, 'data', 'noise', file);
     writeFileSync(localPath, content);

@@ -5,34 +5,96 @@ import { createGunzip } from 'node:zlib';
 import { Transform } from 'node:stream';
 
 export interface RawFileInfo {
-  /** 'crlf' when the file's lines end in CR LF (sniffed from its start). */
+  /** 'crlf' when every line ends in CR LF; 'lf' when none does (LF or lone CR). */
   newline: 'lf' | 'crlf';
   gzip: boolean;
-  /** Set when the file had invalid UTF-8 and a repaired copy was written. */
+  /** Set when a rewritten copy was read instead: invalid UTF-8 repaired, or mixed line endings made LF. */
   repairedPath?: string;
   invalidUtf8: boolean;
+  /** The file mixed CR LF with LF or lone CR line endings (its copy has LF only). */
+  mixedNewlines: boolean;
   bytes: number;
+}
+
+/**
+ * Counts line endings the way Hadoop's line reader (Spark) ends lines: LF, CR LF or a lone CR.
+ * DuckDB's reader takes one convention per file: with '\n' it ends a line at CR and again at LF
+ * (an extra empty line for every CR LF), with '\r\n' it loses text after a lone CR.
+ */
+class NewlineCounter {
+  private counting = false; // from the first chunk with a CR on
+  private lfBefore = false; // an LF in a chunk before that
+  private lf = 0;
+  private crlf = 0;
+  private loneCr = 0;
+  private pendingCr = false;
+
+  add(chunk: Buffer): void {
+    if (!this.counting) {
+      if (chunk.indexOf(13) < 0) {
+        // The common case, a file without CR: one indexOf per chunk.
+        if (!this.lfBefore && chunk.indexOf(10) >= 0) this.lfBefore = true;
+        return;
+      }
+      this.counting = true;
+    }
+    if (chunk.length === 0) return;
+    if (this.pendingCr) {
+      if (chunk[0] === 10) this.crlf++;
+      else this.loneCr++;
+      this.pendingCr = false;
+    }
+    this.lf += countByte(chunk, 10, 0);
+    for (let i = chunk.indexOf(13); i >= 0; i = chunk.indexOf(13, i + 1)) {
+      if (i + 1 === chunk.length) this.pendingCr = true;
+      else if (chunk[i + 1] === 10) this.crlf++;
+      else this.loneCr++;
+    }
+  }
+
+  finish(): void {
+    if (this.pendingCr) this.loneCr++;
+    this.pendingCr = false;
+  }
+
+  /** Every line break is CR LF. */
+  get allCrlf(): boolean {
+    return this.crlf > 0 && this.loneCr === 0 && !this.lfBefore && this.lf === this.crlf;
+  }
+
+  /** CR LF together with LF or lone CR. */
+  get mixed(): boolean {
+    return this.crlf > 0 && !this.allCrlf;
+  }
+}
+
+function countByte(buf: Buffer, byte: number, from: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(byte, from); i >= 0; i = buf.indexOf(byte, i + 1)) n++;
+  return n;
 }
 
 const isGzipName = (p: string): boolean => p.endsWith('.gz');
 
 /**
- * One streaming pass over a raw input: sniffs line endings and checks UTF-8.
+ * One streaming pass over a raw input: classifies its line endings and checks UTF-8.
  * DuckDB's CSV reader stops (or silently drops the line, shifting every line
  * number after it) on invalid UTF-8, so a file with bad bytes is rewritten
  * with U+FFFD in their place — the same replacement Spark's text reader
- * makes — and line numbers stay exact.
+ * makes — and line numbers stay exact. A file that mixes CR LF with LF or lone
+ * CR is rewritten with LF endings, so that its lines (and their numbers) are
+ * the ones Spark's reader sees.
  */
 export async function inspectRawFile(path: string, repairTo: string): Promise<RawFileInfo> {
   const gzip = isGzipName(path);
-  let head = '';
+  const newlines = new NewlineCounter();
   let valid = true;
   let carry = Buffer.alloc(0);
   let bytes = 0;
   const source = gzip ? createReadStream(path).pipe(createGunzip()) : createReadStream(path, { highWaterMark: 1 << 20 });
   for await (const chunk of source as AsyncIterable<Buffer>) {
     bytes += chunk.length;
-    if (head.length < 65536) head += chunk.subarray(0, 65536).toString('latin1');
+    newlines.add(chunk);
     if (!valid) continue;
     // Check up to the last newline so a multi-byte character split across chunks is not flagged.
     const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
@@ -46,28 +108,52 @@ export async function inspectRawFile(path: string, repairTo: string): Promise<Ra
       carry = Buffer.alloc(0);
     }
   }
+  newlines.finish();
   if (valid && carry.length && !isUtf8(carry)) valid = false;
-  const crlf = head.indexOf('\r\n');
-  const lf = head.indexOf('\n');
-  const info: RawFileInfo = { newline: crlf >= 0 && crlf + 1 === lf ? 'crlf' : 'lf', gzip, invalidUtf8: !valid, bytes };
-  if (!valid) {
-    await repairUtf8(path, gzip, repairTo);
+  const mixed = newlines.mixed;
+  const info: RawFileInfo = { newline: newlines.allCrlf ? 'crlf' : 'lf', gzip, invalidUtf8: !valid, mixedNewlines: mixed, bytes };
+  if (!valid || mixed) {
+    await rewrite(path, gzip, repairTo, { repairUtf8: !valid, toLf: mixed });
     info.repairedPath = repairTo;
     info.gzip = false;
+    info.newline = 'lf';
   }
   return info;
 }
 
-async function repairUtf8(path: string, gzip: boolean, out: string): Promise<void> {
-  const decoder = new TextDecoder('utf-8', { fatal: false });
-  const transcode = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      done(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8'));
-    },
-    flush(done) {
-      done(null, Buffer.from(decoder.decode(), 'utf8'));
-    },
-  });
+async function rewrite(path: string, gzip: boolean, out: string, how: { repairUtf8: boolean; toLf: boolean }): Promise<void> {
+  const steps: Transform[] = [];
+  if (how.repairUtf8) {
+    const decoder = new TextDecoder('utf-8', { fatal: false });
+    steps.push(
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          done(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8'));
+        },
+        flush(done) {
+          done(null, Buffer.from(decoder.decode(), 'utf8'));
+        },
+      }),
+    );
+  }
+  if (how.toLf) {
+    // CR LF and lone CR become LF; a CR at the end of a chunk waits for the next byte.
+    let pendingCr = false;
+    steps.push(
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          let text = chunk.toString('latin1');
+          if (pendingCr) text = `\r${text}`;
+          pendingCr = text.endsWith('\r');
+          if (pendingCr) text = text.slice(0, -1);
+          done(null, Buffer.from(text.replace(/\r\n?/g, '\n'), 'latin1'));
+        },
+        flush(done) {
+          done(null, pendingCr ? Buffer.from('\n') : null);
+        },
+      }),
+    );
+  }
   const input = gzip ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
-  await pipeline(input, transcode, createWriteStream(out));
+  await pipeline([input, ...steps, createWriteStream(out)]);
 }

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ParsePlan } from '../../compile/index.js';
-import { inspectRawFile } from './raw-inputs.js';
+import { inspectRawFile, type RawFileInfo } from './raw-inputs.js';
 import { openSession, sqlPath } from './duckdb-session.js';
 
 export interface ParseInputFile {
@@ -74,12 +74,7 @@ export async function runParse(
       `CREATE TEMP TABLE quiver_inputs AS SELECT CAST(_fid AS INTEGER) AS _fid, _part, _file, _path, _label FROM (VALUES ${values.join(', ')}) t(_fid, _part, _file, _path, _label)`,
     );
     // One reader per file keeps row_number() OVER () streaming and per-file: line numbers are exact.
-    const branches = inputs.map((f, i) => {
-      const info = infos[i];
-      const path = info?.repairedPath ?? f.localPath;
-      const nl = info?.newline === 'crlf' ? '\\r\\n' : '\\n';
-      return `SELECT CAST(${i} AS INTEGER) AS _fid, row_number() OVER () AS _line, coalesce(line, '') AS line FROM read_csv(${sqlPath(path)}, columns = {'line': 'VARCHAR'}, delim = chr(0), quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, new_line = '${nl}', max_line_size = 33554432, compression = '${info?.gzip ? 'gzip' : 'none'}')`;
-    });
+    const branches = inputs.map((f, i) => linesSql(i, f.localPath, infos[i]));
     await conn.run(`CREATE TEMP VIEW quiver_lines AS ${branches.length ? branches.join('\nUNION ALL\n') : `SELECT CAST(0 AS INTEGER) AS _fid, CAST(0 AS BIGINT) AS _line, '' AS line WHERE false`}`);
     for (const t of plan.labelTables) {
       const p = labelFiles[t.table];
@@ -133,4 +128,14 @@ export async function runParse(
     close();
     await rm(repairDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * One file's lines as (_fid, _line, line): every line in order, _line from 1, empty lines ''.
+ * `info` (inspectRawFile) says which copy to read and how its lines end.
+ */
+export function linesSql(fid: number, localPath: string, info: RawFileInfo | undefined): string {
+  const path = info?.repairedPath ?? localPath;
+  const nl = info?.newline === 'crlf' ? '\\r\\n' : '\\n';
+  return `SELECT CAST(${fid} AS INTEGER) AS _fid, row_number() OVER () AS _line, coalesce(line, '') AS line FROM read_csv(${sqlPath(path)}, columns = {'line': 'VARCHAR'}, delim = chr(0), quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, new_line = '${nl}', max_line_size = 33554432, compression = '${info?.gzip ? 'gzip' : 'none'}')`;
 }
