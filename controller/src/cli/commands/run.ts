@@ -2,9 +2,9 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { FindingError, OperationError, UsageError } from '../errors.js';
-import { renderText, sortDiagnostics } from '../../diag/index.js';
+import { didYouMean, renderText, sortDiagnostics } from '../../diag/index.js';
 import { WorkingTreeFiles } from '../../config/index.js';
-import { computePlan, loadRevision, reasonText } from '../../plan/index.js';
+import { computePlan, loadRevision, reasonText, type StageGraph } from '../../plan/index.js';
 import { cleanHeadCommit } from '../../plan/git-revision.js';
 import { runPipeline, type ModelSummary, type Progress, type StageOutcome } from '../../exec/pipeline.js';
 import { jobPython } from '../../exec/python-env.js';
@@ -15,7 +15,7 @@ import { loadSigningKey } from '../signing-key.js';
 export const command: Command = {
   name: 'run',
   summary: 'Run the pipeline on this machine: parse, features, train, release',
-  help: `Usage: quiver run [--repo DIR] [--store URI] [--jobs N] [--signing-key FILE] [--force STAGE]... [--output text|json]
+  help: `Usage: quiver run [--repo DIR] [--store URI] [--jobs N] [--signing-key FILE] [--model NAME]... [--force STAGE]... [--output text|json]
 
 Runs the config repository's pipeline on this machine: parse and feature
 stages on DuckDB in process, training as a local trainer subprocess, release
@@ -29,6 +29,7 @@ Options:
   --jobs N             stages to run at once (default: the number of CPUs)
   --signing-key FILE   ed25519 release key (PEM); or set QUIVER_SIGNING_KEY. Without
                        either, a development key is kept in <repo>/.quiver/keys/
+  --model NAME         only the stages this model's release needs (repeatable; default: every model)
   --force STAGE        run this stage even if its output exists (e.g. 'train(ssh-bruteforce)'); 'all' for every stage
   --output FORMAT      text (default) or json (the summary, on stdout)
   -h, --help           show this help
@@ -43,6 +44,7 @@ gate failed, 2 usage error, 3 a stage failed, 130 interrupted.
     jobs: { type: 'string', short: 'j' },
     'signing-key': { type: 'string' },
     force: { type: 'string', multiple: true },
+    model: { type: 'string', multiple: true },
   },
   async run(args, io) {
     const repo = resolve(io.cwd, String(args.values['repo'] ?? '.'));
@@ -73,7 +75,8 @@ gate failed, 2 usage error, 3 a stage failed, 130 interrupted.
     const forceSet = force.includes('all') ? ('all' as const) : new Set(force);
     if (forceSet !== 'all') for (const f of forceSet) if (!revision.graph.stages.has(f)) throw new UsageError(`--force ${f}: no such stage (stages look like parse(<dataset>), train(<model>))`);
     const plan = computePlan(revision.config, revision.graph, undefined, { store: index, force: forceSet });
-    const toRun = plan.stages.filter((s) => s.action === 'run');
+    const selected = neededStages(revision.graph, (args.values['model'] as string[] | undefined) ?? []);
+    const toRun = plan.stages.filter((s) => s.action === 'run' && (!selected || selected.has(s.id)));
     err(`quiver run: ${repo}\n  store ${store.uri}\n  ${revision.graph.order.length} stages: ${toRun.length} to run, ${revision.graph.order.length - toRun.length} already in the store\n`);
     for (const s of toRun) err(`    ${s.id}: ${s.reasons.map(reasonText).join('; ')}\n`);
 
@@ -92,7 +95,7 @@ gate failed, 2 usage error, 3 a stage failed, 130 interrupted.
       report = await runPipeline({
         store,
         revision,
-        plan: plan.stages.filter((s) => s.action === 'run'),
+        plan: toRun,
         workRoot: join(repo, '.quiver', 'tmp', String(process.pid)),
         cacheRoot: join(repo, '.quiver', 'cache'),
         jobs,
@@ -108,6 +111,8 @@ gate failed, 2 usage error, 3 a stage failed, 130 interrupted.
       const { rm } = await import('node:fs/promises');
       await rm(join(repo, '.quiver', 'tmp', String(process.pid)), { recursive: true, force: true });
     }
+    // With --model, the summary is about the selected models only.
+    if (selected) report = { ...report, models: report.models.filter((m) => selected.has(`release(${m.model})`)) };
     const failed = [...report.stages.entries()].filter(([, o]) => o.status === 'failed');
     const gateFailed = report.models.filter((m) => m.status === 'gate failed');
     if (output === 'json') {
@@ -132,6 +137,26 @@ gate failed, 2 usage error, 3 a stage failed, 130 interrupted.
     return gateFailed.length ? 1 : 0;
   },
 };
+
+/** The stages release(model) depends on, for each --model; undefined when none is given (all). */
+function neededStages(graph: StageGraph, models: string[]): Set<string> | undefined {
+  if (models.length === 0) return undefined;
+  const names = [...graph.stages.values()].filter((s) => s.kind === 'release').map((s) => s.model ?? '');
+  const needed = new Set<string>();
+  const visit = (id: string): void => {
+    if (needed.has(id)) return;
+    needed.add(id);
+    for (const d of graph.stages.get(id)?.deps ?? []) visit(d);
+  };
+  for (const m of models) {
+    if (!graph.stages.has(`release(${m})`)) {
+      const hint = didYouMean(m, names);
+      throw new UsageError(`--model ${m}: no such model${hint ? `; ${hint}` : ''} (models: ${names.sort().join(', ')})`);
+    }
+    visit(`release(${m})`);
+  }
+  return needed;
+}
 
 function describe(o: StageOutcome): string {
   switch (o.status) {
