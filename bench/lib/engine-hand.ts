@@ -72,6 +72,9 @@ function headerLines(path: string): number {
 
 const SSH_RE = String.raw`^([A-Z][a-z]{2} +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2}) \S+ ([^\[:]+)(?:\[[0-9]+\])?: (.*)$`;
 
+/** The template's src_ip pattern (config-repo-template/sources/openssh.pbtxt), '$' as the compiler renders it. */
+const SSH_SRC_RE = String.raw`(?:from |by |rhost=)([0-9]{1,3}(?:[.][0-9]{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:]*[0-9a-fA-F])(?:[ :]|\z)`;
+
 /** openssh -> ssh_auth_hourly. A trailing CR (the loghub part) stays in `message`: no output column depends on it. */
 function sshSql(path: string): string {
   return `WITH m AS (
@@ -79,7 +82,7 @@ function sshSql(path: string): string {
 ),
 e AS (
   SELECT strptime('2024 ' || replace(g.ts, '  ', ' '), '%Y %b %d %H:%M:%S') AS ts, g.message AS msg,
-    nullif(regexp_extract(g.message, '(?:from|by) ([0-9a-fA-F.:]+) port [0-9]+', 1), '') AS src_ip
+    nullif(regexp_extract(g.message, ${lit(SSH_SRC_RE)}, 1), '') AS src_ip
   FROM m WHERE g.program = 'sshd'
 ),
 s AS (
