@@ -55,8 +55,6 @@ Stop with Ctrl-C. Exit codes: 0 on Ctrl-C (or --once with a valid config), 1 --o
       return true;
     };
     if (once) return (await cycle('check')) ? 0 : 1;
-    if (!process.stdout.isTTY && !io.stdout.isTTY) io.stderr.write('quiver dev: watching (Ctrl-C to stop)\n');
-    await cycle('start');
     let timer: NodeJS.Timeout | undefined;
     let running = false;
     let again = false;
@@ -91,6 +89,10 @@ Stop with Ctrl-C. Exit codes: 0 on Ctrl-C (or --once with a valid config), 1 --o
     watcher.on('all', (_ev, p) => {
       if (typeof p === 'string') trigger(p);
     });
+    // The first check is printed once the watcher is ready: a save after it is never missed.
+    await new Promise<void>((ready) => watcher.once('ready', () => ready()));
+    if (!process.stdout.isTTY && !io.stdout.isTTY) io.stderr.write('quiver dev: watching (Ctrl-C to stop)\n');
+    await cycle('start');
     await new Promise<void>((done) => {
       const stop = (): void => {
         void watcher.close().then(done);
