@@ -127,7 +127,7 @@ const datasets: Rule = async ({ config, files, all }) => {
           out.push(diagnostic(ds.file, ds.locate([...lp, 'file']), RuleCodes.badInputPath, `label file '${lf}' ${problem}`));
           continue;
         }
-        if (!all.includes(lf)) {
+        if (!pathIndex(all).set.has(lf)) {
           out.push(diagnostic(ds.file, ds.locate([...lp, 'file']), RuleCodes.noLabelFile, `label file '${lf}' does not exist in the repository`));
           continue;
         }
@@ -155,13 +155,49 @@ function csvHeader(text: string): string[] {
 /** Repo files matched by a dataset path: an exact file, a folder (everything below), or a glob. */
 export function matchRepoPaths(pattern: string, all: readonly string[]): string[] {
   const p = pattern.replace(/^\.\//, '');
-  if (!picomatch.scan(p).isGlob) {
-    if (all.includes(p)) return [p];
-    const dir = p.endsWith('/') ? p : `${p}/`;
-    return all.filter((f) => f.startsWith(dir));
+  const ix = pathIndex(all);
+  const scan = picomatch.scan(p);
+  if (!scan.isGlob) {
+    if (ix.set.has(p)) return [p];
+    return withPrefix(ix.sorted, p.endsWith('/') ? p : `${p}/`);
   }
-  const isMatch = picomatch(p, { dot: false });
-  return all.filter((f) => isMatch(f));
+  // Only files below the glob's literal base folder can match (a repo has thousands of files
+  // and hundreds of dataset paths: testing each path against every file was quadratic).
+  const candidates = scan.base ? withPrefix(ix.sorted, `${scan.base}/`) : ix.sorted;
+  let isMatch = matchers.get(p);
+  if (!isMatch) matchers.set(p, (isMatch = picomatch(p, { dot: false })));
+  return candidates.filter((f) => isMatch(f));
+}
+
+interface PathIndex {
+  set: Set<string>;
+  sorted: readonly string[];
+}
+const pathIndexes = new WeakMap<readonly string[], PathIndex>();
+const matchers = new Map<string, (path: string) => boolean>();
+
+function pathIndex(all: readonly string[]): PathIndex {
+  let ix = pathIndexes.get(all);
+  if (!ix) {
+    const sorted = all.every((f, i) => i === 0 || (all[i - 1] as string) <= f) ? all : [...all].sort();
+    ix = { set: new Set(all), sorted };
+    pathIndexes.set(all, ix);
+  }
+  return ix;
+}
+
+/** The paths starting with `prefix`, from a sorted list, by binary search. */
+function withPrefix(sorted: readonly string[], prefix: string): string[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as string) < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(prefix); i++) out.push(sorted[i] as string);
+  return out;
 }
 
 function entityKey(fs: FeatureSetDef): string {
