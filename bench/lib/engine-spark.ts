@@ -13,7 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parquetFiles } from '../../controller/src/exec/embedded/run-features.js';
-import { runSparkFeatures, runSparkParse, type SparkSubmitOptions } from '../../controller/src/exec/spark/index.js';
+import { localSparkArgs, localSparkEnv, runSparkFeatures, runSparkParse, type SparkSubmitOptions } from '../../controller/src/exec/spark/index.js';
 import type { CompiledPair } from './engine-quiver.js';
 import { logRef } from './engine-quiver.js';
 import { repoRoot } from './measure.js';
@@ -59,35 +59,8 @@ export function sparkSetup(): SparkSetup {
   const sparkSubmit = process.env['QUIVER_SPARK_SUBMIT'] ?? join(dirname(python), 'spark-submit');
   if (!existsSync(sparkSubmit)) throw new Error(`no spark-submit at ${sparkSubmit}`);
   const jh = javaHome();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    JAVA_HOME: jh,
-    PATH: `${join(jh, 'bin')}:${process.env['PATH'] ?? ''}`,
-    SPARK_LOCAL_IP: '127.0.0.1',
-    PYSPARK_PYTHON: python,
-    PYSPARK_DRIVER_PYTHON: python,
-  };
-  // A SPARK_HOME from elsewhere would make the venv's spark-submit run another Spark.
-  delete env['SPARK_HOME'];
-  delete env['SPARK_CONF_DIR'];
+  const env = localSparkEnv(python, jh);
   return { sparkSubmit, python, javaHome: jh, env, args: [] };
-}
-
-/** spark-submit flags: local[2] (the machine's cores, as DuckDB gets), the test helpers' conf. */
-export function sparkArgs(localDir: string, driverMemory: string): string[] {
-  const conf: Record<string, string> = {
-    'spark.ui.enabled': 'false',
-    'spark.ui.showConsoleProgress': 'false',
-    'spark.driver.host': '127.0.0.1',
-    'spark.driver.bindAddress': '127.0.0.1',
-    'spark.sql.shuffle.partitions': '4',
-    'spark.sql.session.timeZone': 'UTC',
-    'spark.local.dir': localDir,
-    'spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs': 'false',
-  };
-  const args = ['--master', 'local[2]', '--driver-memory', driverMemory];
-  for (const [k, v] of Object.entries(conf)) args.push('--conf', `${k}=${v}`);
-  return args;
 }
 
 export interface SparkRun {
@@ -104,7 +77,7 @@ export async function runSpark(pair: CompiledPair, logPath: string, workDir: str
   await mkdir(workDir, { recursive: true });
   const setup = sparkSetup();
   const localDir = mkdtempSync(join(workDir, 'spark-local-'));
-  const opts: SparkSubmitOptions = { sparkSubmit: setup.sparkSubmit, env: setup.env, args: sparkArgs(localDir, driverMemory), workDir: join(workDir, 'spec') };
+  const opts: SparkSubmitOptions = { sparkSubmit: setup.sparkSubmit, env: setup.env, args: localSparkArgs(localDir, driverMemory), workDir: join(workDir, 'spec') };
   const parsedDir = join(workDir, 'parsed');
   const featDir = join(workDir, 'features');
   const t0 = performance.now();

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { TestRunner, inject } from 'vitest';
 import type { QuiverInfra, ToolName } from '../infra/context.js';
 import { isCI, resolveTools } from '../infra/tool-paths.js';
+import { localSparkArgs, localSparkEnv } from '../../controller/src/exec/spark/local-mode.js';
 
 export type { ToolName } from '../infra/context.js';
 
@@ -75,30 +76,8 @@ export function sparkEnv(): SparkEnv {
   const javaHome = requireTool('java-home');
   const base = testBed()?.runDir ?? tmpdir();
   const localDir = mkdtempSync(join(base, 'spark-local-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    JAVA_HOME: javaHome,
-    PATH: `${join(javaHome, 'bin')}:${process.env.PATH ?? ''}`,
-    SPARK_LOCAL_IP: '127.0.0.1',
-    PYSPARK_PYTHON: python,
-    PYSPARK_DRIVER_PYTHON: python,
-  };
-  // A SPARK_HOME from elsewhere would make the venv's spark-submit run another Spark.
-  delete env.SPARK_HOME;
-  delete env.SPARK_CONF_DIR;
-  const conf: Record<string, string> = {
-    'spark.ui.enabled': 'false',
-    'spark.ui.showConsoleProgress': 'false',
-    'spark.driver.host': '127.0.0.1',
-    'spark.driver.bindAddress': '127.0.0.1',
-    'spark.sql.shuffle.partitions': '4',
-    'spark.sql.session.timeZone': 'UTC',
-    'spark.local.dir': localDir,
-    // Quiver writes its own completion marker last; Spark's _SUCCESS would come too early.
-    'spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs': 'false',
-  };
-  const args = ['--master', 'local[2]', '--driver-memory', '1g'];
-  for (const [k, v] of Object.entries(conf)) args.push('--conf', `${k}=${v}`);
+  const env = localSparkEnv(python, javaHome);
+  const args = localSparkArgs(localDir, '1g');
   return { sparkSubmit, python, env, args, localDir };
 }
 

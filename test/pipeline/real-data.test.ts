@@ -22,6 +22,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { replaceOnce, templateCopy } from '../helpers/config-repo.js';
 import { sharedDataDir, describeWithSharedData } from '../helpers/shared-data.js';
 import { localStore, query, quiver, readIndex, sqlString, type CliResult } from './helpers.js';
+import type { ParseStats as EngineParseStats } from '../../controller/src/exec/embedded/run-parse.js';
 import {
   REAL_DIR,
   REAL_FILES,
@@ -35,14 +36,8 @@ import {
   zeekRows,
 } from './real-data-labels.js';
 
-interface ParseStats {
-  files: number;
-  records: number;
-  written: number;
-  rejected: number;
-  filtered: number;
-  skipped: number;
-}
+/** What a parse stage's manifest records (the embedded runner's counts). */
+type ParseStats = Pick<EngineParseStats, 'files' | 'records' | 'written' | 'rejected' | 'filtered' | 'skipped'>;
 interface Metrics {
   roc_auc: number;
   pr_auc: number;

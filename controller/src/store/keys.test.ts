@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidKeyError } from './errors.js';
 import { checkKey, checkPrefix, compareKeys, joinKey } from './keys.js';
 
-const uri = 'file:///root';
+const uri = 'file:///srv/quiver-store';
 
 describe('checkKey', () => {
   it('accepts plain relative POSIX keys', () => {
@@ -27,7 +27,7 @@ describe('checkKey', () => {
   });
 
   it('names the store URI in the error', () => {
-    expect(() => checkKey(uri, '../x')).toThrow(/file:\/\/\/root/);
+    expect(() => checkKey(uri, '../x')).toThrow(/file:\/\/\/srv\/quiver-store/);
   });
 });
 

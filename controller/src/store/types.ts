@@ -37,7 +37,7 @@ export interface PublishOptions {
 
 /** One object store root, file:// or s3:// (DESIGN §5). */
 export interface ObjectStore {
-  /** Normalized root URI, e.g. file:///abs/root or s3://bucket/prefix (no trailing slash). */
+  /** Normalized root URI, e.g. file:///srv/store or s3://bucket/prefix (no trailing slash). */
   readonly uri: string;
   stat(key: string): Promise<ObjectInfo | undefined>;
   getBytes(key: string): Promise<Buffer | undefined>;

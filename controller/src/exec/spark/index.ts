@@ -12,3 +12,4 @@ export {
   type SparkParseStats,
   type SparkSubmitOptions,
 } from './run-spark-job.js';
+export { localSparkArgs, localSparkEnv } from './local-mode.js';

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { FeaturePlan, ParsePlan } from '../../compile/index.js';
 import { packageRoot } from '../../paths.js';
-import type { ParseInputFile } from '../embedded/run-parse.js';
+import type { ParseInputFile, ParseStats } from '../embedded/run-parse.js';
 
 /** The job's spec document (jobs/spark/README.md). */
 export type SparkJobSpec =
@@ -41,15 +41,7 @@ export interface SparkSubmitOptions {
 }
 
 /** The job's stats line for a parse plan, plus the wall time of the spark-submit. */
-export interface SparkParseStats {
-  files: number;
-  records: number;
-  written: number;
-  rejected: number;
-  filtered: number;
-  skipped: number;
-  seconds: number;
-}
+export type SparkParseStats = Pick<ParseStats, 'files' | 'records' | 'written' | 'rejected' | 'filtered' | 'skipped' | 'seconds'>;
 
 export interface SparkFeatureStats {
   read: number;
