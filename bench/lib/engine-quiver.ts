@@ -32,7 +32,7 @@ export async function compileTemplate(): Promise<Record<LogFormat, CompiledPair>
   const { config, diagnostics } = await loadRepo(new WorkingTreeFiles(root), root);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(`config-repo-template does not load: ${errors.map((d) => d.message).join('; ')}`);
-  const compiled = compileRepo(config);
+  const compiled = await compileRepo(config);
   const out = {} as Record<LogFormat, CompiledPair>;
   for (const [format, pair] of Object.entries(PAIRS) as Array<[LogFormat, (typeof PAIRS)[LogFormat]]>) {
     const parse = compiled.sources.get(pair.source)?.plan;

@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import type { Diagnostic } from '../diag/index.js';
 import { loadRepo, WorkingTreeFiles, type RepoConfig } from '../config/index.js';
-import { compileRepo, type CompiledRepo } from '../compile/index.js';
+import type { CompiledRepo } from '../compile/index.js';
+import { compileRepo } from '../compile/plan/compile-repo.js';
+import type { ContentCache } from '../cache/content-cache.js';
 import { UsageError } from './errors.js';
 
 export interface ValidateResult {
@@ -11,12 +13,15 @@ export interface ValidateResult {
   counts: { sources: number; featureSets: number; datasets: number; models: number; environments: number; tests: number };
 }
 
-/** load → schema → cross-file rules → compile every definition. */
-export async function validateRepo(repo: string): Promise<ValidateResult> {
+/**
+ * load → schema → cross-file rules → compile every definition. With
+ * `plans: false` only the diagnostics are computed (`compiled`'s maps stay empty).
+ */
+export async function validateRepo(repo: string, opts: { cache?: ContentCache; plans?: boolean } = {}): Promise<ValidateResult> {
   const st = await stat(repo).catch(() => undefined);
   if (!st?.isDirectory()) throw new UsageError(`--repo ${repo} is not a folder`);
-  const { config, diagnostics } = await loadRepo(new WorkingTreeFiles(repo), repo);
-  const compiled = compileRepo(config);
+  const { config, diagnostics } = await loadRepo(new WorkingTreeFiles(repo), repo, opts.cache ? { cache: opts.cache } : {});
+  const compiled = await compileRepo(config, opts);
   return {
     config,
     compiled,

@@ -3,14 +3,13 @@
  * parsed (pbtxt or YAML), normalized, and then checked across files. All
  * problems come back together, so a user fixes everything in one round.
  */
+import type { ContentCache } from '../cache/content-cache.js';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../diag/index.js';
-import type { RepoConfig, TestFileDef } from './model.js';
-import { normalizeFeatureSet, normalizeSource } from './pbtxt-defs.js';
-import { parseTextFormat, sourceFromBytes, type ParsedMessage } from './pbtxt/index.js';
-import { loadQuiverSchema } from './proto-schema.js';
+import { loadManifestFile, loadPbtxtFile, type PbtxtOutcome } from './load-file.js';
+import type { FeatureSetDef, RepoConfig, SourceDef, TestFileDef } from './model.js';
 import type { RepoFiles } from './repo-files.js';
 import { checkRepo } from './rules.js';
-import { parseManifest, type YamlManifest } from './yaml/parse-manifest.js';
+import type { YamlManifest } from './yaml/parse-manifest.js';
 import type { ManifestKind } from './yaml/schemas.js';
 import { datasetFrom, environmentFrom, modelFrom, settingsFrom, testFileFrom } from './yaml-defs.js';
 
@@ -37,7 +36,13 @@ function kindOf(path: string): { dir: string; ext: string } | undefined {
   return { dir, ext: dot > slash ? path.slice(dot + 1) : '' };
 }
 
-export async function loadRepo(files: RepoFiles, root: string): Promise<LoadResult> {
+export interface LoadOptions {
+  /** Reuse per-file results by content (see cache/content-cache.ts). */
+  cache?: ContentCache;
+}
+
+export async function loadRepo(files: RepoFiles, root: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  const { cache } = opts;
   const all = await files.list();
   const diagnostics: Diagnostic[] = [];
   const config: RepoConfig = {
@@ -52,22 +57,15 @@ export async function loadRepo(files: RepoFiles, root: string): Promise<LoadResu
     brokenNames: new Set(),
   };
   const configFiles: string[] = [];
-  const schema = loadQuiverSchema();
-  const sourceType = schema.lookupType('quiver.v1.LogSource');
-  const featureSetType = schema.lookupType('quiver.v1.FeatureSet');
-
-  const readSource = async (path: string) => {
-    const bytes = await files.read(path);
-    return sourceFromBytes(path, bytes);
-  };
-  const readManifest = async (path: string, kind: ManifestKind): Promise<YamlManifest | undefined> => {
-    const { source, diagnostics: enc } = await readSource(path);
-    diagnostics.push(...enc);
-    if (enc.length) return undefined;
-    const r = parseManifest(source, kind);
+  const readManifest = async (path: string, kind: ManifestKind): Promise<{ manifest: YamlManifest; contentKey?: string } | undefined> => {
+    const r = loadManifestFile(path, await files.read(path), kind, cache);
     diagnostics.push(...r.diagnostics);
-    if (!r.manifest && r.declaredName) config.brokenNames.add(`${kind}:${r.declaredName}`);
-    return r.manifest;
+    if (r.brokenName !== undefined) config.brokenNames.add(`${kind}:${r.brokenName}`);
+    return r.manifest ? { manifest: r.manifest, ...(r.contentKey ? { contentKey: r.contentKey } : {}) } : undefined;
+  };
+  const keyed = <T extends { contentKey?: string }>(def: T, key: string | undefined): T => {
+    if (key) def.contentKey = key;
+    return def;
   };
 
   const yamlName = all.find((p) => p === 'quiver.yaml' || p === 'quiver.yml');
@@ -80,7 +78,7 @@ export async function loadRepo(files: RepoFiles, root: string): Promise<LoadResu
   } else {
     configFiles.push(yamlName);
     const m = await readManifest(yamlName, 'quiver');
-    config.settings = settingsFrom(m, yamlName);
+    config.settings = settingsFrom(m?.manifest, yamlName);
   }
 
   // Per-kind name registries: name → first file, for duplicate reporting.
@@ -97,68 +95,60 @@ export async function loadRepo(files: RepoFiles, root: string): Promise<LoadResu
     return true;
   };
 
-  type Parsed = { dir: string; path: string; message: ParsedMessage } | { dir: string; path: string; manifest: YamlManifest };
+  type Parsed =
+    | { dir: 'sources' | 'features'; path: string; outcome: PbtxtOutcome }
+    | { dir: string; path: string; manifest: YamlManifest; contentKey?: string | undefined };
   const tasks = all.map(async (path): Promise<Parsed | undefined> => {
     const k = kindOf(path);
     if (!k) return;
     if ((k.dir === 'sources' || k.dir === 'features') && k.ext === 'pbtxt') {
       configFiles.push(path);
-      const { source, diagnostics: enc } = await readSource(path);
-      diagnostics.push(...enc);
-      if (enc.length) return;
-      const parsed = parseTextFormat(source, k.dir === 'sources' ? sourceType : featureSetType);
-      diagnostics.push(...parsed.diagnostics);
-      const message = parsed.message;
-      if (!message) {
-        const name = topLevelName(source.text);
-        if (name) config.brokenNames.add(`${k.dir === 'sources' ? 'source' : 'featureSet'}:${name}`);
-        return;
-      }
-      return { dir: k.dir, path, message };
+      const outcome = loadPbtxtFile(path, await files.read(path), k.dir, cache);
+      return { dir: k.dir, path, outcome };
     }
     const kind = YAML_DIRS[k.dir];
     if (kind && (k.ext === 'yaml' || k.ext === 'yml')) {
       configFiles.push(path);
       const m = await readManifest(path, kind);
-      if (m) return { dir: k.dir, path, manifest: m };
+      if (m) return { dir: k.dir, path, manifest: m.manifest, contentKey: m.contentKey };
     }
     return;
   });
   const results = (await Promise.all(tasks)).filter((r): r is Parsed => r !== undefined);
-  // Register in path order so "already declared in" always names the same file.
+  // Register in path order so "already declared in" always names the same file
+  // and diagnostics come out in one order however the reads finished.
   results.sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const r of results) {
-    if ('message' in r) {
-      if (r.dir === 'sources') {
-        const n = normalizeSource(r.path, r.message);
-        diagnostics.push(...n.diagnostics);
-        if (n.def && register('source', n.def.name, r.path, n.def.locate)) config.sources.set(n.def.name, n.def);
-        else if (!n.def) config.brokenNames.add(`source:${topLevelNameOf(r.message)}`);
-      } else {
-        const n = normalizeFeatureSet(r.path, r.message);
-        diagnostics.push(...n.diagnostics);
-        if (n.def && register('feature set', n.def.name, r.path, n.def.locate)) config.featureSets.set(n.def.name, n.def);
-      }
+    if ('outcome' in r) {
+      const { outcome } = r;
+      diagnostics.push(...outcome.diagnostics);
+      const kind = r.dir === 'sources' ? 'source' : 'featureSet';
+      if (outcome.brokenName !== undefined) config.brokenNames.add(`${kind}:${outcome.brokenName}`);
+      const def = outcome.def;
+      if (!def) continue;
+      if (def.kind === 'source') {
+        if (register('source', def.name, r.path, def.locate)) config.sources.set(def.name, def as SourceDef);
+      } else if (register('feature set', def.name, r.path, def.locate)) config.featureSets.set(def.name, def as FeatureSetDef);
     } else {
       const m = r.manifest;
       switch (r.dir) {
         case 'datasets': {
-          const d = datasetFrom(m);
+          const d = keyed(datasetFrom(m), r.contentKey);
           if (register('dataset', d.name, r.path, d.locate)) config.datasets.set(d.name, d);
           break;
         }
         case 'models': {
-          const d = modelFrom(m);
+          const d = keyed(modelFrom(m), r.contentKey);
           if (register('model', d.name, r.path, d.locate)) config.models.set(d.name, d);
           break;
         }
         case 'environments': {
-          const d = environmentFrom(m);
+          const d = keyed(environmentFrom(m), r.contentKey);
           if (register('environment', d.name, r.path, d.locate)) config.environments.set(d.name, d);
           break;
         }
         case 'tests': {
-          const t: TestFileDef = testFileFrom(m);
+          const t: TestFileDef = keyed(testFileFrom(m), r.contentKey);
           config.tests.push(t);
           break;
         }
@@ -167,22 +157,4 @@ export async function loadRepo(files: RepoFiles, root: string): Promise<LoadResu
   }
   diagnostics.push(...(await checkRepo(config, files, all)));
   return { config, diagnostics: sortDiagnostics(diagnostics), configFiles: configFiles.sort() };
-}
-
-/** The top-level `name: "..."` of a pbtxt file that failed to parse (best effort, for cascades only). */
-function topLevelName(text: string): string | undefined {
-  let depth = 0;
-  const re = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|[{}<>]|\bname\s*:\s*"([^"\n]*)"/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const t = m[0];
-    if (t === '{' || t === '<') depth++;
-    else if (t === '}' || t === '>') depth--;
-    else if (m[1] !== undefined && depth === 0) return m[1];
-  }
-  return undefined;
-}
-
-function topLevelNameOf(m: ParsedMessage): string {
-  const v = m.fields.get('name')?.values[0];
-  return v && v.kind === 'string' ? v.value : '';
 }

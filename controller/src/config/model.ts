@@ -15,6 +15,8 @@ export interface Declared {
   /** Repo-relative POSIX path of the file that declares it. */
   file: string;
   locate: Locator;
+  /** The content address of that file (path and bytes), when it was loaded through a cache: compile results are cached by it. */
+  contentKey?: string;
 }
 
 export interface DelimitedFormat {

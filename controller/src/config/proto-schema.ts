@@ -1,7 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { lazyModule } from '../lazy-require.js';
+
+const pb = lazyModule<typeof protobuf>('protobufjs');
 
 /** Where the quiver.v1 schema lives, relative to the repository (package) root. */
 export const QUIVER_PROTO_DIR = 'proto';
@@ -33,7 +36,7 @@ export function loadProtoRoot(protoRoot: string, packageDir = QUIVER_PROTO_PACKA
     .filter((f) => f.endsWith('.proto'))
     .sort()
     .map((f) => `${packageDir}/${f}`);
-  const root = new protobuf.Root();
+  const root = new (pb().Root)();
   // Imports are written relative to the proto root ("quiver/v1/types.proto").
   root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(protoRoot, target));
   root.loadSync(files, { keepCase: true, alternateCommentMode: true });

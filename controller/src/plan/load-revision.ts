@@ -3,9 +3,11 @@
  * compiled plans, resolved inputs and its stage graph. Everything after this
  * (diff, render) is pure.
  */
+import type { ContentCache } from '../cache/content-cache.js';
 import type { Diagnostic } from '../diag/index.js';
 import { hasErrors } from '../diag/index.js';
-import { compileRepo, type CompiledRepo } from '../compile/index.js';
+import type { CompiledRepo } from '../compile/index.js';
+import { compileRepo } from '../compile/plan/compile-repo.js';
 import { loadRepo, type RepoConfig, type RepoFiles } from '../config/index.js';
 import { buildGraph, type StageGraph } from './graph.js';
 import { resolveDatasetInputs, type RemoteLister, type ResolvedFile } from './inputs.js';
@@ -24,10 +26,11 @@ export interface Revision {
 export async function loadRevision(
   files: RepoFiles,
   root: string,
-  opts: { lister?: RemoteLister; fingerprintCache?: Map<string, Promise<string>>; currentReleases?: Map<string, string | null> } = {},
+  opts: { lister?: RemoteLister; fingerprintCache?: Map<string, Promise<string>>; currentReleases?: Map<string, string | null>; cache?: ContentCache } = {},
 ): Promise<Revision> {
-  const { config, diagnostics } = await loadRepo(files, root);
-  const compiled = compileRepo(config);
+  const cacheOpt = opts.cache ? { cache: opts.cache } : {};
+  const { config, diagnostics } = await loadRepo(files, root, cacheOpt);
+  const compiled = await compileRepo(config, cacheOpt);
   const all = [...diagnostics, ...compiled.diagnostics];
   const { inputs, resolved } = await resolveDatasetInputs(config, files, {
     ...(opts.lister ? { lister: opts.lister } : {}),

@@ -5,6 +5,7 @@ import { renderText, sortDiagnostics } from '../../diag/index.js';
 import { WorkingTreeFiles } from '../../config/index.js';
 import { computePlan, GitRevisionFiles, loadRevision, renderPlanText, type Revision } from '../../plan/index.js';
 import { repoOption } from '../options.js';
+import { NO_CACHE_HELP, noCacheOption, openDefinitionCache } from '../definition-cache.js';
 import { main } from '../main.js';
 
 export const command: Command = {
@@ -21,27 +22,31 @@ Options:
   --repo DIR   the config repository (default: the current folder)
   --run        run the pipeline after each valid change
   --once       validate and plan once, then exit (for scripts and tests)
+  --no-cache   do not read or write the definition cache (.quiver/cache)
   -h, --help   show this help
 
 Stop with Ctrl-C. Exit codes: 0 on Ctrl-C (or --once with a valid config), 1 --once with an invalid config, 2 usage error.
 `,
-  options: { repo: repoOption, run: { type: 'boolean' }, once: { type: 'boolean' } },
+  options: { repo: repoOption, run: { type: 'boolean' }, once: { type: 'boolean' }, 'no-cache': noCacheOption },
   async run(args, io) {
     const repo = resolve(io.cwd, String(args.values['repo'] ?? '.'));
     const once = args.values['once'] === true;
     const runToo = args.values['run'] === true;
     const cache = new Map<string, Promise<string>>();
+    // One definition cache for the whole session: a save re-reads only the file that changed.
+    const defs = await openDefinitionCache(repo, args, io.env);
     let base: Revision | undefined;
     try {
       const { files } = await GitRevisionFiles.open(repo, 'HEAD');
-      base = await loadRevision(files, repo, { fingerprintCache: cache });
+      base = await loadRevision(files, repo, { fingerprintCache: cache, cache: defs });
       files.close();
     } catch {
       base = undefined;
     }
     const cycle = async (why: string): Promise<boolean> => {
       const t0 = Date.now();
-      const head = await loadRevision(new WorkingTreeFiles(repo), repo, { fingerprintCache: cache });
+      const head = await loadRevision(new WorkingTreeFiles(repo), repo, { fingerprintCache: cache, cache: defs });
+      await defs.save();
       const ms = Date.now() - t0;
       io.stdout.write(`\n── ${new Date().toISOString().slice(11, 19)} ${why} (${ms} ms)\n`);
       if (!head.valid) {

@@ -5,6 +5,7 @@ import { renderText, sortDiagnostics } from '../../diag/index.js';
 import { WorkingTreeFiles, type RepoFiles } from '../../config/index.js';
 import { computePlan, GitRevisionFiles, loadRevision, planJson, renderPlanMarkdown, renderPlanText, type Revision } from '../../plan/index.js';
 import { outputOption, repoOption } from '../options.js';
+import { NO_CACHE_HELP, noCacheOption, openDefinitionCache } from '../definition-cache.js';
 import { openRepoStore, storeIndexFor } from '../store-access.js';
 
 export const command: Command = {
@@ -27,11 +28,12 @@ Options:
   --head REF        the revision to plan (default: the working tree)
   --store URI       also consult this store (file://... or s3://...); 'config' uses quiver.yaml's storage root
   --output FORMAT   text (default), json, or markdown (for a pull-request comment)
+${NO_CACHE_HELP}
   -h, --help        show this help
 
 Exit codes: 0 planned, 1 a revision's config is invalid, 2 usage error, 3 git or store failure.
 `,
-  options: { repo: repoOption, output: outputOption, base: { type: 'string' }, head: { type: 'string' }, store: { type: 'string' } },
+  options: { repo: repoOption, output: outputOption, base: { type: 'string' }, head: { type: 'string' }, store: { type: 'string' }, 'no-cache': noCacheOption },
   async run(args, io) {
     const repo = resolve(io.cwd, String(args.values['repo'] ?? '.'));
     const output = String(args.values['output'] ?? 'text');
@@ -54,8 +56,10 @@ Exit codes: 0 planned, 1 a revision's config is invalid, 2 usage error, 3 git or
       let baseFiles: RepoFiles | undefined;
       if (baseArg) baseFiles = await open(baseArg);
       else baseFiles = await open('HEAD').catch(() => undefined); // not a git repository, or no commit yet: everything is new
-      const head = await loadRevision(headFiles, repo, { fingerprintCache: cache });
-      const base = baseFiles ? await loadRevision(baseFiles, repo, { fingerprintCache: cache }) : undefined;
+      const defs = await openDefinitionCache(repo, args, io.env);
+      const head = await loadRevision(headFiles, repo, { fingerprintCache: cache, cache: defs });
+      const base = baseFiles ? await loadRevision(baseFiles, repo, { fingerprintCache: cache, cache: defs }) : undefined;
+      await defs.save();
       const invalid: Array<[string, Revision]> = [];
       if (!head.valid) invalid.push([headRef ?? 'the working tree', head]);
       if (base && !base.valid) invalid.push([baseArg ?? 'HEAD', base]);

@@ -9,6 +9,7 @@ import { cleanHeadCommit } from '../../plan/git-revision.js';
 import { runPipeline, type ModelSummary, type Progress, type StageOutcome } from '../../exec/pipeline.js';
 import { jobPython } from '../../exec/python-env.js';
 import { outputOption, repoOption } from '../options.js';
+import { MemoryContentCache } from '../../cache/content-cache.js';
 import { currentReleases, openRepoStore, storeIndexFor } from '../store-access.js';
 import { loadSigningKey } from '../signing-key.js';
 
@@ -59,7 +60,9 @@ gate failed, 2 usage error, 3 a stage failed, 130 interrupted.
     // The working tree runs; when it is exactly HEAD, releases name that commit in their lineage.
     const commit = await cleanHeadCommit(repo);
     const files = commit ? Object.assign(new WorkingTreeFiles(repo), { commit }) : new WorkingTreeFiles(repo);
-    const first = await loadRevision(files, repo);
+    // The config is read twice (before and after reading current releases): the second read reuses the first.
+    const defs = new MemoryContentCache();
+    const first = await loadRevision(files, repo, { cache: defs });
     if (!first.valid) {
       err(renderText(sortDiagnostics(first.diagnostics.filter((d) => d.severity === 'error'))));
       throw new FindingError('the config is invalid; nothing ran and no release changed');
@@ -70,7 +73,7 @@ gate failed, 2 usage error, 3 a stage failed, 130 interrupted.
     const store = await openRepoStore(first.config, args.values['store'] as string | undefined, io.cwd);
     // Release keys include the release each model would replace, so read the indexes first.
     const releases = await currentReleases(store, first.config.models.keys());
-    const revision = await loadRevision(files, repo, { currentReleases: releases });
+    const revision = await loadRevision(files, repo, { currentReleases: releases, cache: defs });
     const index = await storeIndexFor(store, revision.graph);
     const forceSet = force.includes('all') ? ('all' as const) : new Set(force);
     if (forceSet !== 'all') for (const f of forceSet) if (!revision.graph.stages.has(f)) throw new UsageError(`--force ${f}: no such stage (stages look like parse(<dataset>), train(<model>))`);

@@ -4,6 +4,7 @@ import { FindingError, UsageError } from '../errors.js';
 import { hasErrors, renderGithub, renderText, sortDiagnostics } from '../../diag/index.js';
 import { runConfigTests } from '../../exec/config-tests.js';
 import { outputOption, repoOption } from '../options.js';
+import { NO_CACHE_HELP, noCacheOption, openDefinitionCache } from '../definition-cache.js';
 import { validateRepo } from '../validate-repo.js';
 
 export const command: Command = {
@@ -20,16 +21,19 @@ place in the test file.
 Options:
   --repo DIR        the config repository (default: the current folder)
   --output FORMAT   text (default), json, or github (workflow annotations)
+${NO_CACHE_HELP}
   -h, --help        show this help
 
 Exit codes: 0 all cases pass, 1 a case failed or the config is invalid, 2 usage error.
 `,
-  options: { repo: repoOption, output: outputOption },
+  options: { repo: repoOption, output: outputOption, 'no-cache': noCacheOption },
   async run(args, io) {
     const repo = resolve(io.cwd, String(args.values['repo'] ?? '.'));
     const output = String(args.values['output'] ?? 'text');
     if (!['text', 'json', 'github'].includes(output)) throw new UsageError(`--output must be text, json or github, not '${output}'`);
-    const v = await validateRepo(repo);
+    const cache = await openDefinitionCache(repo, args, io.env);
+    const v = await validateRepo(repo, { cache });
+    await cache.save();
     if (hasErrors(v.diagnostics)) {
       const errs = sortDiagnostics(v.diagnostics.filter((d) => d.severity === 'error'));
       io.stdout.write(output === 'github' ? renderGithub(errs) : renderText(errs));

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { hasErrors, renderGithub, renderJson, renderText, sortDiagnostics } from '../../diag/index.js';
 import { validateRepo } from '../validate-repo.js';
 import { outputOption, repoOption } from '../options.js';
+import { NO_CACHE_HELP, noCacheOption, openDefinitionCache } from '../definition-cache.js';
 
 export const command: Command = {
   name: 'validate',
@@ -18,16 +19,19 @@ reported in one run, each at its file:line:column.
 Options:
   --repo DIR        the config repository (default: the current folder)
   --output FORMAT   text (default), json, or github (workflow annotations)
+${NO_CACHE_HELP}
   -h, --help        show this help
 
 Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error.
 `,
-  options: { repo: repoOption, output: outputOption },
+  options: { repo: repoOption, output: outputOption, 'no-cache': noCacheOption },
   async run(args, io) {
     const repo = resolve(io.cwd, String(args.values['repo'] ?? '.'));
     const output = String(args.values['output'] ?? 'text');
     if (!['text', 'json', 'github'].includes(output)) throw new UsageError(`--output must be text, json or github, not '${output}'`);
-    const result = await validateRepo(repo);
+    const cache = await openDefinitionCache(repo, args, io.env);
+    const result = await validateRepo(repo, { cache, plans: false });
+    await cache.save();
     const diags = sortDiagnostics(result.diagnostics);
     const ok = !hasErrors(diags);
     if (output === 'json') {

@@ -1,10 +1,13 @@
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { lazyModule } from '../../lazy-require.js';
 import { didYouMean, type SourceText, type Span } from '../../diag/index.js';
 import { Code, type CodeValue } from './codes.js';
 import type { Lexer, Token } from './lexer.js';
 import { quote, type Reporter } from './reporter.js';
 import { convertScalar, describeScalar, type ScalarContext, type ScalarTokens } from './scalar-value.js';
 import type { ParsedMessage, ParsedValue } from './types.js';
+
+const pb = lazyModule<typeof protobuf>('protobufjs');
 
 /** Deeper nesting is rejected: it is never intended, and it bounds the parser's recursion. */
 export const MAX_DEPTH = 100;
@@ -280,7 +283,7 @@ export class Parser {
   }
 
   private parseFieldValue(field: protobuf.Field, depth: number): ParsedValue[] | undefined {
-    const msgType = field.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
+    const msgType = field.resolvedType instanceof pb().Type ? field.resolvedType : undefined;
     const colon = this.accept(':');
     const tok = this.peek();
     if (isPunct(tok, '[')) {

@@ -1,4 +1,5 @@
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { lazyModule } from '../../lazy-require.js';
 import { didYouMean, type SourceText } from '../../diag/index.js';
 import { Code } from './codes.js';
 import type { Token } from './lexer.js';
@@ -6,6 +7,8 @@ import { ENUM_RANGE, floatValue, INT_RANGES, intMagnitude, isIntType, isUnsigned
 import { quote, type Reporter } from './reporter.js';
 import { decodeBytes, decodeString } from './string-literal.js';
 import type { ParsedValue } from './types.js';
+
+const pb = lazyModule<typeof protobuf>('protobufjs');
 
 /**
  * One scalar value as written: adjacent string literals, or an optional '-'
@@ -32,7 +35,7 @@ export function convertScalar(ctx: ScalarContext, field: protobuf.Field, v: Scal
   if (v.kind === 'single' && v.token.kind === 'invalid') return undefined;
   const span = ctx.source.span(v.start, v.end);
   const type = field.resolvedType;
-  if (type instanceof protobuf.Enum) return convertEnum(ctx, field, type, v, span);
+  if (type instanceof pb().Enum) return convertEnum(ctx, field, type, v, span);
   switch (field.type) {
     case 'string': {
       if (v.kind !== 'strings') return wrongKind(ctx, field, v, 'a quoted string');

@@ -1,7 +1,10 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, isPair, type Pair } from 'yaml';
+import type { Document, Node as YamlNode, Pair } from 'yaml';
 import type { ErrorObject } from 'ajv';
 import { diagnostic, didYouMean, type Diagnostic, type Span, type SourceText } from '../../diag/index.js';
 import { manifestValidator, readSchema, type ManifestKind } from './schemas.js';
+import { lazyModule } from '../../lazy-require.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -34,6 +37,7 @@ export interface ManifestResult {
 }
 
 export function parseManifest(source: SourceText, kind: ManifestKind): ManifestResult {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(source.text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const diagnostics: Diagnostic[] = [];
@@ -76,6 +80,7 @@ function pointerToPath(pointer: string): (string | number)[] {
 }
 
 function locateIn(doc: Document.Parsed, source: SourceText, path: YamlPath, which: 'key' | 'value'): Span {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   let node: unknown = doc.contents;
   let keyNode: unknown;
   let last: unknown = doc.contents;

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { lazyModule } from '../../lazy-require.js';
 import { packageRoot } from '../../paths.js';
+
+const ajvLib = lazyModule<typeof import('ajv')>('ajv');
 
 export const MANIFEST_KINDS = ['quiver', 'dataset', 'model', 'environment', 'test'] as const;
 export type ManifestKind = (typeof MANIFEST_KINDS)[number];
@@ -19,7 +22,7 @@ let validators: Map<ManifestKind, ValidateFunction> | undefined;
 /** Compiled once per process: ajv compilation is the expensive part. */
 export function manifestValidator(kind: ManifestKind): ValidateFunction {
   if (!validators) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    const ajv = new (ajvLib().Ajv)({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
     // Our own annotation: the human wording for a pattern, used in error messages.
     ajv.addKeyword({ keyword: 'patternHint', schemaType: 'string' });
     validators = new Map();

@@ -1,0 +1,17 @@
+import { cacheDirFor, FileContentCache, MemoryContentCache } from '../cache/content-cache.js';
+import type { OptionSpec, ParsedArgs } from './command.js';
+
+/** `--no-cache`: read every file afresh and write no cache file. */
+export const noCacheOption: OptionSpec[string] = { type: 'boolean' };
+
+export const NO_CACHE_HELP = '  --no-cache        do not read or write the definition cache (.quiver/cache; QUIVER_CACHE_DIR moves it)';
+
+/**
+ * The definition cache for a command on `repo`: the repository's cache file,
+ * or (with --no-cache) a memory cache that still shares work between the
+ * revisions one command reads. Call save() when done.
+ */
+export async function openDefinitionCache(repo: string, args: ParsedArgs, env: Record<string, string | undefined>): Promise<MemoryContentCache & { save(): Promise<void> }> {
+  if (args.values['no-cache'] === true) return Object.assign(new MemoryContentCache(), { save: async () => {} });
+  return FileContentCache.open(cacheDirFor(repo, env));
+}

@@ -1,0 +1,111 @@
+/**
+ * The definition cache (.quiver/cache) must never change what validate says:
+ * for each case the output with a cache primed by the valid template, with
+ * that cache warm, and with --no-cache are identical. The cases put the
+ * error in a file that did NOT change, so its def comes from the cache and
+ * its positions from the lazy re-parse (a rule's locate(), an expression's
+ * origin), which is where a cache could go wrong.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../controller/src/cli/main.js';
+import { applyEdits, replaceOnce, templateCopy, type Edit } from '../helpers/config-repo.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()?.();
+});
+
+async function quiver(args: string[], dir: string): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd: dir, env: {} });
+  return { code, out, err };
+}
+
+function primedCopy(): string {
+  const { dir, cleanup } = templateCopy();
+  cleanups.push(cleanup);
+  return dir;
+}
+
+describe('definition cache', () => {
+  it('a warm validate reads the cache and says exactly what an uncached one says', async () => {
+    const dir = primedCopy();
+    const cold = await quiver(['validate', '--repo', dir, '--output', 'json'], dir);
+    expect(cold.code).toBe(0);
+    expect(existsSync(join(dir, '.quiver', 'cache', 'definitions.json'))).toBe(true);
+    // validate needs diagnostics only: the compiled plans are not written (or read).
+    expect(existsSync(join(dir, '.quiver', 'cache', 'plans.json'))).toBe(false);
+    const warm = await quiver(['validate', '--repo', dir, '--output', 'json'], dir);
+    const none = await quiver(['validate', '--repo', dir, '--output', 'json', '--no-cache'], dir);
+    expect(warm).toEqual(cold);
+    expect(none).toEqual(cold);
+  });
+
+  it.each<[string, Record<string, Edit>, string]>([
+    [
+      // models/ssh-bruteforce.yaml is unchanged: its position comes from the cached def's lazy locate().
+      'a dataset renamed: the unchanged model that uses it reports the reference',
+      { 'datasets/ssh-auth.yaml': replaceOnce('name: ssh-auth', 'name: ssh-auth-v2') },
+      'models/ssh-bruteforce.yaml:3:10: error',
+    ],
+    [
+      // features/ssh_auth_hourly.pbtxt is unchanged; its compile is redone (its source changed) and
+      // the error position inside the definition string comes from the lazy origin.
+      'a source field renamed: the unchanged feature set fails to compile at the reference',
+      { 'sources/openssh.pbtxt': replaceOnce('name: "repeats"', 'name: "repeat_count"') },
+      'features/ssh_auth_hourly.pbtxt:8:88: error QV4',
+    ],
+    [
+      'a feature set edited to an error: its own position',
+      { 'features/ssh_auth_hourly.pbtxt': replaceOnce('definition: "sum(repeats)"', 'definition: "sum(repeatz)"') },
+      'features/ssh_auth_hourly.pbtxt:8:88: error QV4',
+    ],
+  ])('%s', async (_name, edits, expected) => {
+    const dir = primedCopy();
+    expect((await quiver(['validate', '--repo', dir], dir)).code).toBe(0);
+    applyEdits(dir, edits);
+    const first = await quiver(['validate', '--repo', dir], dir);
+    const warm = await quiver(['validate', '--repo', dir], dir);
+    const none = await quiver(['validate', '--repo', dir, '--no-cache'], dir);
+    expect(first.code).toBe(1);
+    expect(first.out).toContain(expected);
+    expect(first).toEqual(none);
+    expect(warm).toEqual(none);
+  });
+
+  it('plan gives the same plan with the cache cold, warm and off', async () => {
+    const dir = primedCopy();
+    // No git here: every stage is new, which still exercises every compiled plan and key.
+    const cold = await quiver(['plan', '--repo', dir, '--output', 'json'], dir);
+    expect(cold.code).toBe(0);
+    expect(existsSync(join(dir, '.quiver', 'cache', 'plans.json'))).toBe(true);
+    const warm = await quiver(['plan', '--repo', dir, '--output', 'json'], dir);
+    const none = await quiver(['plan', '--repo', dir, '--output', 'json', '--no-cache'], dir);
+    expect(JSON.parse(cold.out).stages.length).toBeGreaterThan(10);
+    expect(warm).toEqual(cold);
+    expect(none).toEqual(cold);
+  });
+
+  it('a corrupt cache file is ignored and replaced', async () => {
+    const dir = primedCopy();
+    const before = await quiver(['validate', '--repo', dir, '--output', 'json'], dir);
+    const file = join(dir, '.quiver', 'cache', 'definitions.json');
+    writeFileSync(file, '{"salt": "x", "entr');
+    const after = await quiver(['validate', '--repo', dir, '--output', 'json'], dir);
+    expect(after).toEqual(before);
+    expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
+  });
+
+  it('QUIVER_CACHE_DIR moves the cache out of the repository', async () => {
+    const dir = primedCopy();
+    const elsewhere = primedCopy();
+    let err = '';
+    const code = await main(['validate', '--repo', dir], { stdout: { write: () => true }, stderr: { write: (s: string) => (err += s) }, cwd: dir, env: { QUIVER_CACHE_DIR: join(elsewhere, 'cache') } });
+    expect(code, err).toBe(0);
+    expect(existsSync(join(dir, '.quiver', 'cache'))).toBe(false);
+    expect(existsSync(join(elsewhere, 'cache', 'definitions.json'))).toBe(true);
+  });
+});
