@@ -6,11 +6,14 @@
  * its positions from the lazy re-parse (a rule's locate(), an expression's
  * origin), which is where a cache could go wrong.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../controller/src/cli/main.js';
+import { gitBlobId, WorkingTreeFiles } from '../../controller/src/config/repo-files.js';
 import { applyEdits, replaceOnce, templateCopy, type Edit } from '../helpers/config-repo.js';
+import { git, gitInit } from '../pipeline/helpers.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -107,5 +110,48 @@ describe('definition cache', () => {
     expect(code, err).toBe(0);
     expect(existsSync(join(dir, '.quiver', 'cache'))).toBe(false);
     expect(existsSync(join(elsewhere, 'cache', 'definitions.json'))).toBe(true);
+  });
+
+  it('keys files by their git blob id, so a commit and the working tree share entries', () => {
+    const dir = primedCopy();
+    const file = join(dir, 'models', 'ssh-bruteforce.yaml');
+    expect(gitBlobId(readFileSync(file))).toBe(execFileSync('git', ['hash-object', file], { encoding: 'utf8' }).trim());
+    expect(gitBlobId(new Uint8Array())).toBe('e69de29bb2d1d6434b8b29ae775ad8c2e48c5391'); // git's empty blob
+  });
+
+  it('a data file rewritten in place, same size, is re-fingerprinted although its old fingerprint is cached', async () => {
+    const dir = primedCopy();
+    gitInit(dir);
+    const data = 'data/ssh/benign.log';
+    const files = new WorkingTreeFiles(dir);
+    // Freshly written files are never stat-cached (their mtime tick may not be over yet).
+    expect(files.statKey(data)).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 2100));
+    const before = files.statKey(data);
+    expect(before).toBeDefined();
+    const clean = await quiver(['plan', '--repo', dir, '--output', 'json'], dir);
+    expect(JSON.parse(clean.out).stages.filter((s: { action: string }) => s.action === 'run')).toEqual([]);
+    // Same length, different bytes: only the stat key (mtime, ctime) can tell.
+    const text = readFileSync(join(dir, data), 'utf8');
+    writeFileSync(join(dir, data), text.replace(/\d/, (d) => String((Number(d) + 1) % 10)));
+    expect(readFileSync(join(dir, data)).length).toBe(Buffer.byteLength(text));
+    const edited = await quiver(['plan', '--repo', dir, '--output', 'json'], dir);
+    const run = (JSON.parse(edited.out).stages as Array<{ id: string; action: string }>).filter((s) => s.action === 'run').map((s) => s.id);
+    expect(run).toContain('parse(ssh-auth)');
+    expect(run.every((id) => !id.includes('zeek') && !id.includes('web'))).toBe(true);
+    git(dir, 'status', '--short'); // the repository is still a valid git checkout
+  });
+
+  it("an invalid commit's errors keep their positions when its files come from the cache (read back from git)", async () => {
+    const dir = primedCopy();
+    applyEdits(dir, { 'datasets/ssh-auth.yaml': replaceOnce('name: ssh-auth', 'name: ssh-auth-v2') });
+    gitInit(dir);
+    const first = await quiver(['plan', '--repo', dir, '--head', 'HEAD'], dir);
+    const warm = await quiver(['plan', '--repo', dir, '--head', 'HEAD'], dir);
+    const none = await quiver(['plan', '--repo', dir, '--head', 'HEAD', '--no-cache'], dir);
+    expect(first.code).toBe(1);
+    expect(first.err).toContain('models/ssh-bruteforce.yaml:3:10: error');
+    expect(warm).toEqual(none);
+    expect(first).toEqual(none);
   });
 });

@@ -13,6 +13,7 @@
 import type { ContentCache } from '../cache/content-cache.js';
 import type { Diagnostic, Span } from '../diag/index.js';
 import type { FeatureSetDef, SourceDef } from './model.js';
+import { gitBlobId, type RepoFiles } from './repo-files.js';
 import { normalizeFeatureSet, normalizeSource } from './pbtxt-defs.js';
 import { parseTextFormat, sourceFromBytes, type ParsedMessage } from './pbtxt/index.js';
 import { loadQuiverSchema } from './proto-schema.js';
@@ -33,6 +34,29 @@ export interface ManifestOutcome {
   diagnostics: Diagnostic[];
   manifest?: YamlManifest;
   brokenName?: string;
+}
+
+/**
+ * A config file's content as the loader sees it: its content address (the
+ * git blob id) and ways to read it. A commit's tree gives the id without a
+ * read, so a cached file of a commit is never read at all.
+ */
+export interface FileContent {
+  id: string;
+  read(): Promise<Uint8Array>;
+  /** For the lazy re-parse behind a cached def's positions. */
+  readSync(): Uint8Array;
+}
+
+/** The content handle of `path` in `files`: read now unless the view knows the id without reading. */
+export async function fileContent(files: RepoFiles, path: string, cached: boolean): Promise<FileContent> {
+  const id = cached ? files.blobId?.(path) : undefined;
+  if (id !== undefined && files.readSync) {
+    const readSync = files.readSync.bind(files);
+    return { id, read: () => files.read(path), readSync: () => readSync(path) };
+  }
+  const bytes = await files.read(path);
+  return { id: cached ? gitBlobId(bytes) : '', read: async () => bytes, readSync: () => bytes };
 }
 
 const NOWHERE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -63,13 +87,13 @@ interface CachedPbtxt {
 }
 
 /** Parses and normalizes a sources/ or features/ file; `contentKey` is set on the def when cached. */
-export function loadPbtxtFile(path: string, bytes: Uint8Array, kind: PbtxtKind, cache?: ContentCache): PbtxtOutcome {
-  if (!cache) return parsePbtxt(path, bytes, kind);
-  const key = cache.key(`pbtxt:${kind}`, path, bytes);
+export async function loadPbtxtFile(path: string, content: FileContent, kind: PbtxtKind, cache?: ContentCache): Promise<PbtxtOutcome> {
+  if (!cache) return parsePbtxt(path, await content.read(), kind);
+  const key = cache.key(`pbtxt:${kind}`, path, content.id);
   let hit = cache.get<CachedPbtxt>(key);
   let fresh: PbtxtOutcome | undefined;
   if (!hit) {
-    fresh = parsePbtxt(path, bytes, kind);
+    fresh = parsePbtxt(path, await content.read(), kind);
     // JSON drops the functions (locate, positionAt); rehydrate() puts them back.
     hit = JSON.parse(JSON.stringify({ diagnostics: fresh.diagnostics, def: fresh.def, brokenName: fresh.brokenName })) as CachedPbtxt;
     cache.set(key, hit);
@@ -78,7 +102,7 @@ export function loadPbtxtFile(path: string, bytes: Uint8Array, kind: PbtxtKind, 
   }
   const out: PbtxtOutcome = { diagnostics: hit.diagnostics };
   if (hit.brokenName !== undefined) out.brokenName = hit.brokenName;
-  if (hit.def) out.def = hydrate(hit.def, key, () => parsePbtxt(path, bytes, kind).def);
+  if (hit.def) out.def = hydrate(hit.def, key, () => parsePbtxt(path, content.readSync(), kind).def);
   return out;
 }
 
@@ -101,12 +125,12 @@ interface CachedManifest {
 }
 
 /** Parses and schema-checks a YAML manifest; the manifest's `contentKey` is set when cached. */
-export function loadManifestFile(path: string, bytes: Uint8Array, kind: ManifestKind, cache?: ContentCache): ManifestOutcome & { contentKey?: string } {
-  if (!cache) return parseManifestFile(path, bytes, kind);
-  const key = cache.key(`yaml:${kind}`, path, bytes);
+export async function loadManifestFile(path: string, content: FileContent, kind: ManifestKind, cache?: ContentCache): Promise<ManifestOutcome & { contentKey?: string }> {
+  if (!cache) return parseManifestFile(path, await content.read(), kind);
+  const key = cache.key(`yaml:${kind}`, path, content.id);
   const hit = cache.get<CachedManifest>(key);
   if (!hit) {
-    const fresh = parseManifestFile(path, bytes, kind);
+    const fresh = parseManifestFile(path, await content.read(), kind);
     const entry: CachedManifest = { diagnostics: fresh.diagnostics };
     if (fresh.manifest) entry.value = fresh.manifest.value;
     if (fresh.brokenName !== undefined) entry.brokenName = fresh.brokenName;
@@ -118,7 +142,7 @@ export function loadManifestFile(path: string, bytes: Uint8Array, kind: Manifest
   if (hit.value) {
     let real: YamlManifest | undefined;
     const locate: YamlManifest['locate'] = (p, which) => {
-      real ??= parseManifestFile(path, bytes, kind).manifest;
+      real ??= parseManifestFile(path, content.readSync(), kind).manifest;
       return real ? real.locate(p, which) : NOWHERE;
     };
     // Shared with the cache: the typed defs are built from it and nothing mutates it.

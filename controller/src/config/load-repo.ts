@@ -5,7 +5,7 @@
  */
 import type { ContentCache } from '../cache/content-cache.js';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../diag/index.js';
-import { loadManifestFile, loadPbtxtFile, type PbtxtOutcome } from './load-file.js';
+import { fileContent, loadManifestFile, loadPbtxtFile, type PbtxtOutcome } from './load-file.js';
 import type { FeatureSetDef, RepoConfig, SourceDef, TestFileDef } from './model.js';
 import type { RepoFiles } from './repo-files.js';
 import { checkRepo } from './rules.js';
@@ -58,7 +58,7 @@ export async function loadRepo(files: RepoFiles, root: string, opts: LoadOptions
   };
   const configFiles: string[] = [];
   const readManifest = async (path: string, kind: ManifestKind): Promise<{ manifest: YamlManifest; contentKey?: string } | undefined> => {
-    const r = loadManifestFile(path, await files.read(path), kind, cache);
+    const r = await loadManifestFile(path, await fileContent(files, path, !!cache), kind, cache);
     diagnostics.push(...r.diagnostics);
     if (r.brokenName !== undefined) config.brokenNames.add(`${kind}:${r.brokenName}`);
     return r.manifest ? { manifest: r.manifest, ...(r.contentKey ? { contentKey: r.contentKey } : {}) } : undefined;
@@ -103,7 +103,7 @@ export async function loadRepo(files: RepoFiles, root: string, opts: LoadOptions
     if (!k) return;
     if ((k.dir === 'sources' || k.dir === 'features') && k.ext === 'pbtxt') {
       configFiles.push(path);
-      const outcome = loadPbtxtFile(path, await files.read(path), k.dir, cache);
+      const outcome = await loadPbtxtFile(path, await fileContent(files, path, !!cache), k.dir, cache);
       return { dir: k.dir, path, outcome };
     }
     const kind = YAML_DIRS[k.dir];

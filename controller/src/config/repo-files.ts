@@ -16,7 +16,29 @@ export interface RepoFiles {
   readonly commit?: string;
   /** 'sha256:<hex>' of a file's content, when the view can do it more cheaply than read(). */
   fingerprint?(path: string): Promise<string>;
+  /** The git blob id of a file's content, when the view knows it without reading (a commit's tree). */
+  blobId?(path: string): string | undefined;
+  /** A file's bytes, synchronously: re-parsing a cached file to report a position (rare, so it may be slow). */
+  readSync?(path: string): Buffer;
+  /**
+   * A cheap stand-in for a file's content (size, mtime, ctime, inode), under
+   * which its fingerprint can be remembered between runs; undefined when the
+   * file changed too recently for its mtime to be trusted (racy, as git says).
+   */
+  statKey?(path: string): string | undefined;
 }
+
+/**
+ * The git blob id of some bytes (sha1 of "blob <size>\0" and the bytes): the
+ * content address the working tree and a commit's tree share, so a file
+ * cached from one is a hit in the other without reading it.
+ */
+export function gitBlobId(bytes: Uint8Array): string {
+  return createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
+}
+
+/** Files modified within this window of the clock are not stat-cached: a write in the same mtime tick could go unseen. */
+const RACY_MS = 2000;
 
 /** Folders never part of the config (VCS data, local outputs, dependencies). */
 const IGNORED_DIRS = new Set(['.git', 'node_modules', '.quiver', '.venv', '__pycache__']);
@@ -57,6 +79,20 @@ export class WorkingTreeFiles implements RepoFiles {
 
   async read(path: string): Promise<Buffer> {
     return readFileSync(join(this.root, ...path.split('/')));
+  }
+
+  readSync(path: string): Buffer {
+    return readFileSync(join(this.root, ...path.split('/')));
+  }
+
+  statKey(path: string): string | undefined {
+    try {
+      const st = statSync(join(this.root, ...path.split('/')), { bigint: true });
+      if (Date.now() - Number(st.mtimeMs) < RACY_MS || Date.now() - Number(st.ctimeMs) < RACY_MS) return undefined;
+      return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Streams the file through sha256 (data files can be large). */

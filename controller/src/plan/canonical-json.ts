@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 
 /**
+ * Canonical text of frozen objects, computed once. The compiled canonical
+ * forms of sources and feature sets are frozen (deepFreeze) and appear in
+ * many stage keys, in both revisions a plan compares; re-serializing them
+ * was most of a plan's time.
+ */
+const frozenText = new WeakMap<object, string>();
+
+/**
  * JSON with object keys sorted at every level and no whitespace: the one
  * serialization stage keys are hashed over (DVC's dict_hash idea). undefined
  * members are dropped, as JSON.stringify does.
@@ -10,12 +18,29 @@ export function canonicalJson(value: unknown): string {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`cannot key a non-finite number: ${value}`);
     return JSON.stringify(value) ?? 'null';
   }
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  const frozen = Object.isFrozen(value);
+  if (frozen) {
+    const text = frozenText.get(value);
+    if (text !== undefined) return text;
+  }
+  let text: string;
+  if (Array.isArray(value)) text = `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  else {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort();
+    text = `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  }
+  if (frozen) frozenText.set(value, text);
+  return text;
+}
+
+/** Freezes a value and everything in it, so canonicalJson may remember its text. */
+export function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
 }
 
 export function sha256Hex(text: string | Buffer): string {

@@ -3,7 +3,7 @@
  * listing and one long-lived `cat-file --batch` for contents, so reading a
  * thousand config files costs one process, not a thousand.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { simpleGit } from 'simple-git';
 import type { RepoFiles } from '../config/index.js';
@@ -62,6 +62,17 @@ export class GitRevisionFiles implements RepoFiles {
     const sha = this.blobs?.get(path);
     if (!sha) return Promise.reject(Object.assign(new Error(`${path} does not exist at ${this.label}`), { code: 'ENOENT', syscall: 'open' }));
     return this.catFile(sha);
+  }
+
+  blobId(path: string): string | undefined {
+    return this.blobs?.get(path);
+  }
+
+  /** Synchronous, one process per call: only for re-parsing a cached file to report a position. */
+  readSync(path: string): Buffer {
+    const sha = this.blobs?.get(path);
+    if (!sha) throw Object.assign(new Error(`${path} does not exist at ${this.label}`), { code: 'ENOENT', syscall: 'open' });
+    return execFileSync('git', ['cat-file', 'blob', sha], { cwd: this.root, maxBuffer: 1 << 30 });
   }
 
   /** Content-addressed: the same blob is hashed once, whichever revision or path it appears at. */

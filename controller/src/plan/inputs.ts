@@ -5,6 +5,7 @@
  * and fingerprinted by ETag and size.
  */
 import { createHash } from 'node:crypto';
+import type { ContentCache } from '../cache/content-cache.js';
 import picomatch from 'picomatch';
 import { matchRepoPaths, type RepoConfig, type RepoFiles } from '../config/index.js';
 import type { DatasetInputs, PartInputs } from './graph.js';
@@ -24,16 +25,27 @@ export interface ResolvedFile {
   fingerprint?: string;
 }
 
-/** A fingerprinting RepoFiles wrapper: sha256 once per path per process. */
-export async function fingerprintRepoFile(files: RepoFiles, path: string, cache: Map<string, Promise<string>>): Promise<string> {
+/**
+ * A file's sha256: once per path per process (`memo`), and across runs
+ * through the content cache, keyed by what identifies the content without
+ * reading it: a commit's blob id, or a working-tree file's size, times and
+ * inode (not when it changed too recently to trust them).
+ */
+export async function fingerprintRepoFile(files: RepoFiles, path: string, memo: Map<string, Promise<string>>, cache?: ContentCache): Promise<string> {
   const k = `${files.label}\u0000${path}`;
-  let p = cache.get(k);
+  let p = memo.get(k);
   if (!p) {
     p = (async () => {
-      if (files.fingerprint) return files.fingerprint(path);
-      return `sha256:${createHash('sha256').update(await files.read(path)).digest('hex')}`;
+      const blob = cache ? files.blobId?.(path) : undefined;
+      const stat = cache && blob === undefined ? files.statKey?.(path) : undefined;
+      const key = blob !== undefined ? cache?.key('fingerprint:blob', blob) : stat !== undefined ? cache?.key('fingerprint:stat', path, stat) : undefined;
+      const hit = key ? cache?.get<string>(key) : undefined;
+      if (hit) return hit;
+      const fp = files.fingerprint ? await files.fingerprint(path) : `sha256:${createHash('sha256').update(await files.read(path)).digest('hex')}`;
+      if (key) cache?.set(key, fp);
+      return fp;
     })();
-    cache.set(k, p);
+    memo.set(k, p);
   }
   return p;
 }
@@ -49,7 +61,7 @@ function remotePrefix(uri: string): { prefix: string; glob?: string } {
 export async function resolveDatasetInputs(
   config: RepoConfig,
   files: RepoFiles,
-  opts: { lister?: RemoteLister; cache?: Map<string, Promise<string>>; datasets?: Iterable<string> } = {},
+  opts: { lister?: RemoteLister; cache?: Map<string, Promise<string>>; datasets?: Iterable<string>; contentCache?: ContentCache } = {},
 ): Promise<{ inputs: DatasetInputs; resolved: Map<string, Map<string, ResolvedFile[]>> }> {
   const all = await files.list();
   const cache = opts.cache ?? new Map<string, Promise<string>>();
@@ -88,7 +100,7 @@ export async function resolveDatasetInputs(
               continue;
             }
             for (const f of matchRepoPaths(p, all)) {
-              const fp = await fingerprintRepoFile(files, f, cache);
+              const fp = await fingerprintRepoFile(files, f, cache, opts.contentCache);
               pi.files[f] = fp;
               list.push({ ref: f, fingerprint: fp });
             }
@@ -102,7 +114,7 @@ export async function resolveDatasetInputs(
                 pi.labelFile = o ? `etag:${o.etag.replace(/"/g, '')}:size:${o.size}` : undefined;
                 if (!o) pi.problem = `label file ${lf} not found`;
               } else pi.problem = `${lf} is in S3 and no S3 access was configured`;
-            } else if (all.includes(lf)) pi.labelFile = await fingerprintRepoFile(files, lf, cache);
+            } else if (all.includes(lf)) pi.labelFile = await fingerprintRepoFile(files, lf, cache, opts.contentCache);
           }
           parts.set(part.name, pi);
           partFiles.set(part.name, list.sort((a, b) => (a.ref < b.ref ? -1 : 1)));

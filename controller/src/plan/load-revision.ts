@@ -35,6 +35,7 @@ export async function loadRevision(
   const { inputs, resolved } = await resolveDatasetInputs(config, files, {
     ...(opts.lister ? { lister: opts.lister } : {}),
     ...(opts.fingerprintCache ? { cache: opts.fingerprintCache } : {}),
+    ...(opts.cache ? { contentCache: opts.cache } : {}),
   });
   const graph = buildGraph(config, compiled, inputs, opts.currentReleases ? { currentReleases: opts.currentReleases } : {});
   return { files, config, compiled, graph, inputFiles: resolved, diagnostics: all, valid: !hasErrors(all) };

@@ -1,6 +1,7 @@
 import type { ContentCache } from '../../cache/content-cache.js';
 import type { Diagnostic } from '../../diag/index.js';
 import type { RepoConfig } from '../../config/index.js';
+import { deepFreeze } from '../../plan/canonical-json.js';
 import type { CanonicalFeatureSet } from './feature-plan.js';
 import type { CanonicalSource } from './parse-plan.js';
 import type { FeaturePlan, ParsePlan } from './types.js';
@@ -75,7 +76,8 @@ export async function compileRepo(config: RepoConfig, opts: CompileRepoOptions =
   for (const src of config.sources.values()) {
     const r = (await compiled<SourceResult>('source', [src.contentKey], (c) => c.compileParsePlan(src))) as SourceResult;
     out.diagnostics.push(...r.diagnostics);
-    if (r.plan && r.canonical) out.sources.set(src.name, { plan: r.plan, canonical: r.canonical });
+    // Frozen: stage keys serialize canonical forms many times, and frozen ones once (canonical-json.ts).
+    if (r.plan && r.canonical) out.sources.set(src.name, { plan: r.plan, canonical: deepFreeze(r.canonical) });
   }
   // Dataset plans have no diagnostics of their own (their source's are reported above).
   if (wantPlans) {
@@ -91,7 +93,7 @@ export async function compileRepo(config: RepoConfig, opts: CompileRepoOptions =
     if (!src) continue;
     const r = (await compiled<FeatureResult>('features', [fs.contentKey, src.contentKey], (c) => c.compileFeaturePlan(fs, src))) as FeatureResult;
     out.diagnostics.push(...r.diagnostics);
-    if (r.plan && r.canonical) out.featureSets.set(fs.name, { plan: r.plan, canonical: r.canonical });
+    if (r.plan && r.canonical) out.featureSets.set(fs.name, { plan: r.plan, canonical: deepFreeze(r.canonical) });
   }
   return out;
 }
