@@ -6,12 +6,15 @@
  *   npx tsx bench/validate.ts [--runs 5] [--profile] [--keep]
  *
  * Measures, side by side, from one generated repository:
- *   in-process   main(['validate', '--repo', dir]) in this process (tsx, the TypeScript source), cold then warm
- *   fresh child  a new node process that imports dist/ and times only the main() call; its maxRSS
- *   subprocess   `node bin/quiver.js validate --repo dir`, wall time from spawn to exit; peak RSS by /usr/bin/time
- * --profile adds a `node --cpu-prof` run of the subprocess and says where its time goes.
+ *   in-process   main(['validate', '--repo', dir, '--no-cache']) in this process (tsx, the TypeScript source), warm JIT
+ *   fresh child  a new node process that imports dist/ and times only the main() call (--no-cache); its maxRSS
+ *   subprocess   `node bin/quiver.js validate --repo dir`, wall time from spawn to exit; peak RSS by /usr/bin/time;
+ *                three ways: --no-cache (every file parsed and compiled), the definition cache warm
+ *                (.quiver/cache, as in `quiver dev`, CI with a restored cache, or a second run), and the cache
+ *                warm with one feature-set file edited before each run (a pull request's change)
+ * --profile adds `node --cpu-prof` runs of the subprocess (uncached and warm) and says where their time goes.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -46,7 +49,7 @@ function bufferIO(): CommandIO & { out: () => string; err: () => string } {
 async function inProcess(dir: string): Promise<{ ms: number; ok: boolean; err: string }> {
   const io = bufferIO();
   const t = performance.now();
-  const code = await main(['validate', '--repo', dir], io);
+  const code = await main(['validate', '--repo', dir, '--no-cache'], io);
   return { ms: performance.now() - t, ok: code === 0, err: io.err() };
 }
 
@@ -56,7 +59,7 @@ const { main } = await import(mainUrl);
 const io = { stdout: { write() {} }, stderr: { write() {} }, cwd: process.cwd(), env: process.env };
 const t = performance.now();
 const cpu0 = process.cpuUsage();
-const code = await main(['validate', '--repo', dir], io);
+const code = await main(['validate', '--repo', dir, '--no-cache'], io);
 const ms = performance.now() - t;
 const cpu = process.cpuUsage(cpu0);
 process.stdout.write(JSON.stringify({ code, ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS }));
@@ -108,35 +111,58 @@ async function run(): Promise<void> {
     // 2. Fresh node processes running dist/, timing only main().
     const fresh: Array<{ ms: number; cpuMs: number; maxRssKb: number }> = [];
     for (let i = 0; i < runs; i++) fresh.push(await freshChild(dir));
-    // 3. The command as a user runs it.
-    const sub: Array<{ ms: number; cpuMs?: number; maxRssKb?: number }> = [];
-    for (let i = 0; i < runs; i++) {
-      const r = await runChild(process.execPath, [join(repoRoot, 'bin', 'quiver.js'), 'validate', '--repo', dir]);
-      if (r.code !== 0) throw new Error(`quiver validate exited ${r.code}: ${r.stderr.slice(-2000)}`);
-      sub.push({ ms: r.wallMs, ...(r.maxRssKb !== undefined ? { maxRssKb: r.maxRssKb } : {}), ...(r.cpuMs !== undefined ? { cpuMs: r.cpuMs } : {}) });
-    }
+    // 3. The command as a user runs it: uncached, cache warm, cache warm with one file edited.
+    type Sub = { ms: number; cpuMs?: number; maxRssKb?: number };
+    const subprocess = async (extra: string[], before?: (i: number) => void): Promise<Sub[]> => {
+      const out: Sub[] = [];
+      for (let i = 0; i < runs; i++) {
+        before?.(i);
+        const r = await runChild(process.execPath, [join(repoRoot, 'bin', 'quiver.js'), 'validate', '--repo', dir, ...extra]);
+        if (r.code !== 0) throw new Error(`quiver validate exited ${r.code}: ${r.stderr.slice(-2000)}`);
+        out.push({ ms: r.wallMs, ...(r.maxRssKb !== undefined ? { maxRssKb: r.maxRssKb } : {}), ...(r.cpuMs !== undefined ? { cpuMs: r.cpuMs } : {}) });
+      }
+      return out;
+    };
+    const cold = await subprocess(['--no-cache']);
+    await subprocess([]); // primes .quiver/cache (one run is enough; all runs keep it short)
+    const warmSub = await subprocess([]);
+    const edited = gen.featureSets[Math.floor(gen.featureSets.length / 2)];
+    if (!edited) throw new Error('no feature set to edit');
+    const editedPath = join(dir, ...edited.file.split('/'));
+    const editedSub = await subprocess([], (i) => appendFileSync(editedPath, `\n# edited before run ${i + 1}\n`));
 
     const list = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join(', ');
-    const mSub = median(sub.map((s) => s.ms));
-    const rss = sub.flatMap((s) => (s.maxRssKb !== undefined ? [s.maxRssKb] : []));
-    console.log(`\nquiver validate, ${runs} runs each (ms)            median      runs`);
-    console.log(`  in-process, warm (tsx source)          ${fmtMs(median(warm)).padStart(9)}   [${list(warm)}]`);
-    console.log(`  fresh child, main() only (dist/)       ${fmtMs(median(fresh.map((f) => f.ms))).padStart(9)}   [${list(fresh.map((f) => f.ms))}]`);
-    console.log(`  subprocess node bin/quiver.js (wall)   ${fmtMs(mSub).padStart(9)}   [${list(sub.map((s) => s.ms))}]`);
-    const subCpu = sub.flatMap((s) => (s.cpuMs !== undefined ? [s.cpuMs] : []));
-    console.log(`  CPU time (user+sys), fresh child main() ${fmtMs(median(fresh.map((f) => f.cpuMs))).padStart(8)}   [${list(fresh.map((f) => f.cpuMs))}]`);
-    if (subCpu.length) console.log(`  CPU time (user+sys), subprocess        ${fmtMs(median(subCpu)).padStart(9)}   [${list(subCpu)}]`);
-    console.log(`peak RSS: fresh child ${fmtMB(median(fresh.map((f) => f.maxRssKb)))} (median maxRSS), subprocess ${rss.length ? fmtMB(median(rss)) : 'n/a (no /usr/bin/time)'}`);
-    console.log(`target < ${TARGET_MS} ms end to end: ${mSub < TARGET_MS ? 'MET' : 'MISSED'} (subprocess median ${fmtMs(mSub)}; load now ${load()})`);
+    const med = (xs: Sub[]): number => median(xs.map((x) => x.ms));
+    const rssOf = (xs: Sub[]): string => {
+      const r = xs.flatMap((x) => (x.maxRssKb !== undefined ? [x.maxRssKb] : []));
+      return r.length ? fmtMB(median(r)) : 'n/a';
+    };
+    console.log(`\nquiver validate, ${runs} runs each (ms)                          median      runs`);
+    console.log(`  in-process, --no-cache, JIT warm (tsx source)        ${fmtMs(median(warm)).padStart(9)}   [${list(warm)}]`);
+    console.log(`  fresh child, main() only, --no-cache (dist/)         ${fmtMs(median(fresh.map((f) => f.ms))).padStart(9)}   [${list(fresh.map((f) => f.ms))}]`);
+    console.log(`  subprocess, --no-cache (wall)                        ${fmtMs(med(cold)).padStart(9)}   [${list(cold.map((x) => x.ms))}]   peak RSS ${rssOf(cold)}`);
+    console.log(`  subprocess, definition cache warm (wall)             ${fmtMs(med(warmSub)).padStart(9)}   [${list(warmSub.map((x) => x.ms))}]   peak RSS ${rssOf(warmSub)}`);
+    console.log(`  subprocess, cache warm, ${edited.file} edited  ${fmtMs(med(editedSub)).padStart(9)}   [${list(editedSub.map((x) => x.ms))}]   peak RSS ${rssOf(editedSub)}`);
+    const subCpu = cold.flatMap((s) => (s.cpuMs !== undefined ? [s.cpuMs] : []));
+    console.log(`  CPU time (user+sys), fresh child main()              ${fmtMs(median(fresh.map((f) => f.cpuMs))).padStart(9)}   [${list(fresh.map((f) => f.cpuMs))}]`);
+    if (subCpu.length) console.log(`  CPU time (user+sys), subprocess --no-cache           ${fmtMs(median(subCpu)).padStart(9)}   [${list(subCpu)}]`);
+    console.log(`peak RSS: fresh child ${fmtMB(median(fresh.map((f) => f.maxRssKb)))} (median maxRSS)`);
+    const verdict = (ms: number): string => (ms < TARGET_MS ? 'MET' : 'MISSED');
+    console.log(
+      `target < ${TARGET_MS} ms end to end: uncached ${verdict(med(cold))} (${fmtMs(med(cold))}); cache warm ${verdict(med(warmSub))} (${fmtMs(med(warmSub))}); ` +
+        `one file edited ${verdict(med(editedSub))} (${fmtMs(med(editedSub))}); load now ${load()}`,
+    );
 
     if (values.profile) {
-      const profDir = mkdtempSync(join(tmpdir(), 'quiver-bench-prof-'));
-      const r = await runChild(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, join(repoRoot, 'bin', 'quiver.js'), 'validate', '--repo', dir]);
-      if (r.code !== 0) throw new Error(`profiled run failed: ${r.stderr.slice(-2000)}`);
-      const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-      if (!file) throw new Error('no .cpuprofile written');
-      console.log(`\nCPU profile of one subprocess run (${fmtMs(r.wallMs)} wall with profiling), ${join(profDir, file)}:`);
-      console.log(renderSummary(summarizeProfile(join(profDir, file), VALIDATE_PHASES, 25)));
+      for (const [what, extra] of [['uncached (--no-cache)', ['--no-cache']], ['cache warm', []]] as Array<[string, string[]]>) {
+        const profDir = mkdtempSync(join(tmpdir(), 'quiver-bench-prof-'));
+        const r = await runChild(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, join(repoRoot, 'bin', 'quiver.js'), 'validate', '--repo', dir, ...extra]);
+        if (r.code !== 0) throw new Error(`profiled run failed: ${r.stderr.slice(-2000)}`);
+        const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+        if (!file) throw new Error('no .cpuprofile written');
+        console.log(`\nCPU profile of one subprocess run, ${what} (${fmtMs(r.wallMs)} wall with profiling), ${join(profDir, file)}:`);
+        console.log(renderSummary(summarizeProfile(join(profDir, file), VALIDATE_PHASES, 25)));
+      }
     }
   } finally {
     if (values.keep) console.log(`kept ${dir}`);

@@ -84,7 +84,9 @@ describe('definition cache', () => {
     // No git here: every stage is new, which still exercises every compiled plan and key.
     const cold = await quiver(['plan', '--repo', dir, '--output', 'json'], dir);
     expect(cold.code).toBe(0);
-    expect(existsSync(join(dir, '.quiver', 'cache', 'plans.json'))).toBe(true);
+    // plan needs canonical forms, not SQL: the plans section is never written by it.
+    expect(existsSync(join(dir, '.quiver', 'cache', 'canonical.json'))).toBe(true);
+    expect(existsSync(join(dir, '.quiver', 'cache', 'plans.json'))).toBe(false);
     const warm = await quiver(['plan', '--repo', dir, '--output', 'json'], dir);
     const none = await quiver(['plan', '--repo', dir, '--output', 'json', '--no-cache'], dir);
     expect(JSON.parse(cold.out).stages.length).toBeGreaterThan(10);
@@ -153,5 +155,29 @@ describe('definition cache', () => {
     expect(first.err).toContain('models/ssh-bruteforce.yaml:3:10: error');
     expect(warm).toEqual(none);
     expect(first).toEqual(none);
+  });
+
+  it("remembers the base commit's whole stage graph, and plans an edit the same with it as without", async () => {
+    const dir = primedCopy();
+    gitInit(dir);
+    applyEdits(dir, { 'features/ssh_auth_hourly.pbtxt': replaceOnce('definition: "sum(repeats)"', 'definition: "sum(repeats) * 2"') });
+    const first = await quiver(['plan', '--repo', dir, '--output', 'json'], dir);
+    expect(existsSync(join(dir, '.quiver', 'cache', 'revisions.json'))).toBe(true);
+    const warm = await quiver(['plan', '--repo', dir, '--output', 'json'], dir);
+    const none = await quiver(['plan', '--repo', dir, '--output', 'json', '--no-cache'], dir);
+    const run = (JSON.parse(first.out).stages as Array<{ id: string; action: string }>).filter((s) => s.action === 'run').map((s) => s.id);
+    expect(run).toEqual(['features(ssh-auth, ssh_auth_hourly)', 'train(ssh-bruteforce)', 'release(ssh-bruteforce)']);
+    expect(warm).toEqual(none);
+    expect(first).toEqual(none);
+  });
+
+  it('does not remember the graph of a commit whose datasets read s3:// (its objects change under the same tree)', async () => {
+    const dir = primedCopy();
+    applyEdits(dir, { 'datasets/ssh-auth.yaml': replaceOnce('paths: ["data/ssh/benign.log"]', 'paths: ["s3://bucket/ssh/benign.log"]') });
+    gitInit(dir);
+    const r = await quiver(['plan', '--repo', dir, '--output', 'json'], dir);
+    expect(r.code, r.err).toBe(0);
+    const file = join(dir, '.quiver', 'cache', 'revisions.json');
+    expect(!existsSync(file) || Object.keys(JSON.parse(readFileSync(file, 'utf8')).entries).length === 0).toBe(true);
   });
 });

@@ -33,11 +33,16 @@ const CACHE_FORMAT = 1;
 
 /**
  * Values fall into sections, stored apart: `defs` (parsed files, compile
- * diagnostics) and `plans` (compiled SQL, most of the bytes). A key's
- * section is its kind's prefix: kinds starting with `plans:` are plans.
+ * diagnostics, fingerprints), `canonical` (the canonical forms stage keys
+ * hash), `plans` (compiled SQL, most of the bytes) and `revisions` (whole
+ * stage graphs of commits). A kind starting with `canonical:`, `plans:` or
+ * `revisions:` goes to that section, any other to `defs`.
  */
-export type CacheSection = 'defs' | 'plans';
-const sectionOfKey = (key: string): CacheSection => (key.startsWith('plans/') ? 'plans' : 'defs');
+export type CacheSection = 'defs' | 'canonical' | 'plans' | 'revisions';
+const SECTIONS: readonly CacheSection[] = ['defs', 'canonical', 'plans', 'revisions'];
+const SECTION_FILES: Record<CacheSection, string> = { defs: 'definitions.json', canonical: 'canonical.json', plans: 'plans.json', revisions: 'revisions.json' };
+const sectionOfKind = (kind: string): CacheSection => SECTIONS.find((s) => s !== 'defs' && kind.startsWith(`${s}:`)) ?? 'defs';
+const sectionOfKey = (key: string): CacheSection => key.slice(0, key.indexOf('/')) as CacheSection;
 
 /** In one process: plan's two revisions, dev's successive saves. */
 export class MemoryContentCache implements ContentCache {
@@ -55,7 +60,7 @@ export class MemoryContentCache implements ContentCache {
       const len = typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength;
       h.update(`\0${len}\0`).update(p);
     }
-    return `${kind.startsWith('plans:') ? 'plans' : 'defs'}/${h.digest('hex')}`;
+    return `${sectionOfKind(kind)}/${h.digest('hex')}`;
   }
 
   get<T>(key: string): T | undefined {
@@ -110,7 +115,7 @@ export class FileContentCache extends MemoryContentCache {
   }
 
   fileOf(section: CacheSection): string {
-    return join(this.dir, section === 'defs' ? 'definitions.json' : 'plans.json');
+    return join(this.dir, SECTION_FILES[section]);
   }
 
   protected override touch(section: CacheSection): void {

@@ -15,12 +15,12 @@ export interface ValidateResult {
 
 /**
  * load → schema → cross-file rules → compile every definition. With
- * `plans: false` only the diagnostics are computed (`compiled`'s maps stay empty).
+ * `output: 'diagnostics'` only the diagnostics are computed (`compiled`'s maps stay empty).
  */
-export async function validateRepo(repo: string, opts: { cache?: ContentCache; plans?: boolean } = {}): Promise<ValidateResult> {
+export async function validateRepo(repo: string, opts: { cache?: ContentCache; output?: 'all' | 'diagnostics' } = {}): Promise<ValidateResult> {
   const st = await stat(repo).catch(() => undefined);
   if (!st?.isDirectory()) throw new UsageError(`--repo ${repo} is not a folder`);
-  const { config, diagnostics } = await loadRepo(new WorkingTreeFiles(repo), repo, opts.cache ? { cache: opts.cache } : {});
+  const { config, diagnostics } = await loadRepo(new WorkingTreeFiles(repo, opts.cache), repo, opts.cache ? { cache: opts.cache } : {});
   const compiled = await compileRepo(config, opts);
   return {
     config,

@@ -56,7 +56,9 @@ export async function fileContent(files: RepoFiles, path: string, cached: boolea
     return { id, read: () => files.read(path), readSync: () => readSync(path) };
   }
   const bytes = await files.read(path);
-  return { id: cached ? gitBlobId(bytes) : '', read: async () => bytes, readSync: () => bytes };
+  const read = { id: cached ? gitBlobId(bytes) : '', read: async () => bytes, readSync: () => bytes };
+  if (cached) files.sawBlobId?.(path, read.id);
+  return read;
 }
 
 const NOWHERE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ContentCache } from '../cache/content-cache.js';
 
 /**
  * A read-only view of one revision of a config repository: the working tree,
@@ -16,8 +17,14 @@ export interface RepoFiles {
   readonly commit?: string;
   /** 'sha256:<hex>' of a file's content, when the view can do it more cheaply than read(). */
   fingerprint?(path: string): Promise<string>;
-  /** The git blob id of a file's content, when the view knows it without reading (a commit's tree). */
+  /** A content address of every file of the revision (paths and contents), when the view has one for free (a commit's tree). */
+  readonly treeId?: string;
+  /** The git blob id of a file's content, when the view knows it without reading (a commit's tree, a stat cache). */
   blobId?(path: string): string | undefined;
+  /** Tells the view a file's blob id after it was read, so it can know it next time without reading. */
+  sawBlobId?(path: string, id: string): void;
+  /** At most the first `bytes` bytes of a file (a CSV header), when the view can avoid reading it all. */
+  readHead?(path: string, bytes: number): Promise<Buffer>;
   /** A file's bytes, synchronously: re-parsing a cached file to report a position (rare, so it may be slow). */
   readSync?(path: string): Buffer;
   /**
@@ -46,8 +53,22 @@ const IGNORED_DIRS = new Set(['.git', 'node_modules', '.quiver', '.venv', '__pyc
 export class WorkingTreeFiles implements RepoFiles {
   readonly label: string;
   private listing?: Promise<string[]>;
-  constructor(readonly root: string) {
+  /** With a cache, blob ids of files unchanged since the last run are known from their stat, without reading them. */
+  constructor(
+    readonly root: string,
+    private readonly cache?: ContentCache,
+  ) {
     this.label = root;
+  }
+
+  blobId(path: string): string | undefined {
+    const sk = this.cache ? this.statKey(path) : undefined;
+    return sk === undefined ? undefined : this.cache?.get<string>(this.cache.key('blobid:stat', path, sk));
+  }
+
+  sawBlobId(path: string, id: string): void {
+    const sk = this.cache ? this.statKey(path) : undefined;
+    if (sk !== undefined) this.cache?.set(this.cache.key('blobid:stat', path, sk), id);
   }
 
   list(): Promise<string[]> {
@@ -83,6 +104,16 @@ export class WorkingTreeFiles implements RepoFiles {
 
   readSync(path: string): Buffer {
     return readFileSync(join(this.root, ...path.split('/')));
+  }
+
+  async readHead(path: string, bytes: number): Promise<Buffer> {
+    const fd = openSync(join(this.root, ...path.split('/')), 'r');
+    try {
+      const buf = Buffer.alloc(bytes);
+      return buf.subarray(0, readSync(fd, buf, 0, bytes, 0));
+    } finally {
+      closeSync(fd);
+    }
   }
 
   statKey(path: string): string | undefined {

@@ -131,7 +131,8 @@ const datasets: Rule = async ({ config, files, all }) => {
           out.push(diagnostic(ds.file, ds.locate([...lp, 'file']), RuleCodes.noLabelFile, `label file '${lf}' does not exist in the repository`));
           continue;
         }
-        const header = csvHeader((await files.read(lf)).subarray(0, 64 * 1024).toString('utf8'));
+        const head = files.readHead ? await files.readHead(lf, 64 * 1024) : (await files.read(lf)).subarray(0, 64 * 1024);
+        const header = csvHeader(head.toString('utf8'));
         const needed = [...Object.values(part.labels.join), part.labels.column];
         for (const col of needed) {
           if (!header.includes(col))

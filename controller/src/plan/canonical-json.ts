@@ -36,6 +36,13 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
+/** Freezes `value` and records its canonical text, computed earlier by canonicalJson (a cache stores both). */
+export function frozenWithText<T extends object>(value: T, text: string): T {
+  deepFreeze(value);
+  if (!frozenText.has(value)) frozenText.set(value, text);
+  return value;
+}
+
 /** Freezes a value and everything in it, so canonicalJson may remember its text. */
 export function deepFreeze<T>(value: T): T {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;

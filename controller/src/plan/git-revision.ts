@@ -11,6 +11,8 @@ import type { RepoFiles } from '../config/index.js';
 export class GitRevisionFiles implements RepoFiles {
   readonly label: string;
   private blobs?: Map<string, string>;
+  /** A content address of the whole tree under the config folder (every path, mode and blob id). */
+  treeId?: string;
   private batch?: ChildProcessWithoutNullStreams;
   private pending: Array<{ resolve: (b: Buffer) => void; reject: (e: Error) => void }> = [];
   private buffer: Buffer = Buffer.alloc(0);
@@ -42,6 +44,7 @@ export class GitRevisionFiles implements RepoFiles {
     const git = simpleGit(this.root);
     const out = await git.raw(['ls-tree', '-r', '-z', '--full-tree', this.commit, ...(prefix ? ['--', prefix] : [])]);
     const blobs = new Map<string, string>();
+    this.treeId = createHash('sha256').update(prefix).update('\0').update(out).digest('hex');
     for (const entry of out.split('\0')) {
       if (!entry) continue;
       // "<mode> <type> <sha>\t<path>"

@@ -5,4 +5,4 @@ export { computePlan, explain, type Plan, type PlannedStage, type Reason, type R
 export { resolveDatasetInputs, fingerprintRepoFile, type RemoteLister, type ResolvedFile } from './inputs.js';
 export { GitRevisionFiles } from './git-revision.js';
 export { planJson, reasonText, renderPlanMarkdown, renderPlanText } from './render.js';
-export { loadRevision, type Revision } from './load-revision.js';
+export { loadBaseRevision, loadRevision, type BaseRevision, type Revision } from './load-revision.js';

@@ -9,7 +9,7 @@ import { hasErrors } from '../diag/index.js';
 import type { CompiledRepo } from '../compile/index.js';
 import { compileRepo } from '../compile/plan/compile-repo.js';
 import { loadRepo, type RepoConfig, type RepoFiles } from '../config/index.js';
-import { buildGraph, type StageGraph } from './graph.js';
+import { buildGraph, type Stage, type StageGraph } from './graph.js';
 import { resolveDatasetInputs, type RemoteLister, type ResolvedFile } from './inputs.js';
 
 export interface Revision {
@@ -26,11 +26,18 @@ export interface Revision {
 export async function loadRevision(
   files: RepoFiles,
   root: string,
-  opts: { lister?: RemoteLister; fingerprintCache?: Map<string, Promise<string>>; currentReleases?: Map<string, string | null>; cache?: ContentCache } = {},
+  opts: {
+    lister?: RemoteLister;
+    fingerprintCache?: Map<string, Promise<string>>;
+    currentReleases?: Map<string, string | null>;
+    cache?: ContentCache;
+    /** 'keys' for planning only: no SQL is read or kept (see CompileRepoOptions). */
+    compile?: 'all' | 'keys';
+  } = {},
 ): Promise<Revision> {
   const cacheOpt = opts.cache ? { cache: opts.cache } : {};
   const { config, diagnostics } = await loadRepo(files, root, cacheOpt);
-  const compiled = await compileRepo(config, cacheOpt);
+  const compiled = await compileRepo(config, { ...cacheOpt, output: opts.compile ?? 'all' });
   const all = [...diagnostics, ...compiled.diagnostics];
   const { inputs, resolved } = await resolveDatasetInputs(config, files, {
     ...(opts.lister ? { lister: opts.lister } : {}),
@@ -39,4 +46,40 @@ export async function loadRevision(
   });
   const graph = buildGraph(config, compiled, inputs, opts.currentReleases ? { currentReleases: opts.currentReleases } : {});
   return { files, config, compiled, graph, inputFiles: resolved, diagnostics: all, valid: !hasErrors(all) };
+}
+
+/** What planning needs of the revision it compares against: its stage graph and whether it is valid. */
+export type BaseRevision = Pick<Revision, 'graph' | 'diagnostics' | 'valid'>;
+
+interface StoredRevision {
+  stages: Stage[];
+  order: string[];
+  diagnostics: Diagnostic[];
+  valid: boolean;
+}
+
+/**
+ * The base revision of a plan, from the cache when its tree was planned
+ * before. A commit's graph is a function of its tree (every config and data
+ * file, by content) and of Quiver's version, which the cache salt names, so
+ * it is stored whole; except when a dataset reads s3://, whose objects can
+ * change under the same tree.
+ */
+export async function loadBaseRevision(files: RepoFiles, root: string, opts: Parameters<typeof loadRevision>[2] = {}): Promise<BaseRevision> {
+  const { cache } = opts ?? {};
+  const key = cache && files.treeId ? cache.key('revisions:graph', files.treeId) : undefined;
+  const hit = key ? cache?.get<StoredRevision>(key) : undefined;
+  if (hit) return { graph: { stages: new Map(hit.stages.map((s) => [s.id, s])), order: hit.order }, diagnostics: hit.diagnostics, valid: hit.valid };
+  const rev = await loadRevision(files, root, opts);
+  if (key && !readsS3(rev.config)) {
+    const stored: StoredRevision = { stages: [...rev.graph.stages.values()], order: rev.graph.order, diagnostics: rev.diagnostics, valid: rev.valid };
+    cache?.set(key, JSON.parse(JSON.stringify(stored)));
+  }
+  return rev;
+}
+
+function readsS3(config: RepoConfig): boolean {
+  for (const ds of config.datasets.values())
+    for (const p of ds.parts) if (p.paths.some((x) => x.startsWith('s3://')) || p.labels?.file.startsWith('s3://')) return true;
+  return false;
 }

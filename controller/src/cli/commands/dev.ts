@@ -3,7 +3,7 @@ import { watch } from 'chokidar';
 import type { Command, CommandIO } from '../command.js';
 import { renderText, sortDiagnostics } from '../../diag/index.js';
 import { WorkingTreeFiles } from '../../config/index.js';
-import { computePlan, GitRevisionFiles, loadRevision, renderPlanText, type Revision } from '../../plan/index.js';
+import { computePlan, GitRevisionFiles, loadBaseRevision, loadRevision, renderPlanText, type BaseRevision } from '../../plan/index.js';
 import { repoOption } from '../options.js';
 import { NO_CACHE_HELP, noCacheOption, openDefinitionCache } from '../definition-cache.js';
 import { main } from '../main.js';
@@ -35,17 +35,17 @@ Stop with Ctrl-C. Exit codes: 0 on Ctrl-C (or --once with a valid config), 1 --o
     const cache = new Map<string, Promise<string>>();
     // One definition cache for the whole session: a save re-reads only the file that changed.
     const defs = await openDefinitionCache(repo, args, io.env);
-    let base: Revision | undefined;
+    let base: BaseRevision | undefined;
     try {
       const { files } = await GitRevisionFiles.open(repo, 'HEAD');
-      base = await loadRevision(files, repo, { fingerprintCache: cache, cache: defs });
+      base = await loadBaseRevision(files, repo, { fingerprintCache: cache, cache: defs, compile: 'keys' });
       files.close();
     } catch {
       base = undefined;
     }
     const cycle = async (why: string): Promise<boolean> => {
       const t0 = Date.now();
-      const head = await loadRevision(new WorkingTreeFiles(repo), repo, { fingerprintCache: cache, cache: defs });
+      const head = await loadRevision(new WorkingTreeFiles(repo, defs), repo, { fingerprintCache: cache, cache: defs, compile: 'keys' });
       await defs.save();
       const ms = Date.now() - t0;
       io.stdout.write(`\n── ${new Date().toISOString().slice(11, 19)} ${why} (${ms} ms)\n`);

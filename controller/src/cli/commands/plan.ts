@@ -3,10 +3,9 @@ import type { Command } from '../command.js';
 import { FindingError, UsageError } from '../errors.js';
 import { renderText, sortDiagnostics } from '../../diag/index.js';
 import { WorkingTreeFiles, type RepoFiles } from '../../config/index.js';
-import { computePlan, GitRevisionFiles, loadRevision, planJson, renderPlanMarkdown, renderPlanText, type Revision } from '../../plan/index.js';
+import { computePlan, GitRevisionFiles, loadBaseRevision, loadRevision, planJson, renderPlanMarkdown, renderPlanText, type BaseRevision } from '../../plan/index.js';
 import { outputOption, repoOption } from '../options.js';
 import { NO_CACHE_HELP, noCacheOption, openDefinitionCache } from '../definition-cache.js';
-import { openRepoStore, storeIndexFor } from '../store-access.js';
 
 export const command: Command = {
   name: 'plan',
@@ -52,15 +51,15 @@ Exit codes: 0 planned, 1 a revision's config is invalid, 2 usage error, 3 git or
       }
     };
     try {
-      const headFiles = headRef ? await open(headRef) : new WorkingTreeFiles(repo);
+      const defs = await openDefinitionCache(repo, args, io.env);
+      const headFiles = headRef ? await open(headRef) : new WorkingTreeFiles(repo, defs);
       let baseFiles: RepoFiles | undefined;
       if (baseArg) baseFiles = await open(baseArg);
       else baseFiles = await open('HEAD').catch(() => undefined); // not a git repository, or no commit yet: everything is new
-      const defs = await openDefinitionCache(repo, args, io.env);
-      const head = await loadRevision(headFiles, repo, { fingerprintCache: cache, cache: defs });
-      const base = baseFiles ? await loadRevision(baseFiles, repo, { fingerprintCache: cache, cache: defs }) : undefined;
+      const head = await loadRevision(headFiles, repo, { fingerprintCache: cache, cache: defs, compile: 'keys' });
+      const base = baseFiles ? await loadBaseRevision(baseFiles, repo, { fingerprintCache: cache, cache: defs, compile: 'keys' }) : undefined;
       await defs.save();
-      const invalid: Array<[string, Revision]> = [];
+      const invalid: Array<[string, BaseRevision]> = [];
       if (!head.valid) invalid.push([headRef ?? 'the working tree', head]);
       if (base && !base.valid) invalid.push([baseArg ?? 'HEAD', base]);
       if (invalid.length) {
@@ -73,6 +72,8 @@ Exit codes: 0 planned, 1 a revision's config is invalid, 2 usage error, 3 git or
       const storeArg = args.values['store'] as string | undefined;
       let index;
       if (storeArg) {
+        // Loaded only with --store: the S3 client alone takes ~180 ms to load.
+        const { openRepoStore, storeIndexFor } = await import('../store-access.js');
         const store = await openRepoStore(head.config, storeArg === 'config' ? undefined : storeArg, io.cwd);
         index = await storeIndexFor(store, head.graph);
       }

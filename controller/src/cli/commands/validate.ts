@@ -30,7 +30,7 @@ Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error.
     const output = String(args.values['output'] ?? 'text');
     if (!['text', 'json', 'github'].includes(output)) throw new UsageError(`--output must be text, json or github, not '${output}'`);
     const cache = await openDefinitionCache(repo, args, io.env);
-    const result = await validateRepo(repo, { cache, plans: false });
+    const result = await validateRepo(repo, { cache, output: 'diagnostics' });
     await cache.save();
     const diags = sortDiagnostics(result.diagnostics);
     const ok = !hasErrors(diags);
