@@ -53,14 +53,19 @@ export class MemoryContentCache implements ContentCache {
 
   constructor(protected readonly salt: string = cacheSalt()) {}
 
+  /**
+   * Plain text, not a hash: parts are paths, blob ids and other keys, so keys
+   * stay short, and hashing ~10,000 of them was a tenth of a cached plan.
+   * Length prefixes keep ('ab','c') and ('a','bc') apart; bytes are hashed.
+   * The salt is checked once per cache file, so it is not repeated here.
+   */
   key(kind: string, ...parts: ReadonlyArray<string | Uint8Array>): string {
-    const h = createHash('sha256').update(this.salt).update('\0').update(kind);
+    let k = `${sectionOfKind(kind)}/${kind}`;
     for (const p of parts) {
-      // Length-prefixed, so ('ab','c') and ('a','bc') differ.
-      const len = typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength;
-      h.update(`\0${len}\0`).update(p);
+      const text = typeof p === 'string' ? p : createHash('sha256').update(p).digest('hex');
+      k += `|${text.length}:${text}`;
     }
-    return `${sectionOfKind(kind)}/${h.digest('hex')}`;
+    return k;
   }
 
   get<T>(key: string): T | undefined {

@@ -155,8 +155,15 @@ function csvHeader(text: string): string[] {
 
 /** Repo files matched by a dataset path: an exact file, a folder (everything below), or a glob. */
 export function matchRepoPaths(pattern: string, all: readonly string[]): string[] {
-  const p = pattern.replace(/^\.\//, '');
   const ix = pathIndex(all);
+  // The rules and the planner both resolve every dataset path against the same listing.
+  let hit = ix.matches.get(pattern);
+  if (!hit) ix.matches.set(pattern, (hit = matchUncached(pattern, ix)));
+  return [...hit];
+}
+
+function matchUncached(pattern: string, ix: PathIndex): string[] {
+  const p = pattern.replace(/^\.\//, '');
   const scan = picomatch.scan(p);
   if (!scan.isGlob) {
     if (ix.set.has(p)) return [p];
@@ -173,6 +180,7 @@ export function matchRepoPaths(pattern: string, all: readonly string[]): string[
 interface PathIndex {
   set: Set<string>;
   sorted: readonly string[];
+  matches: Map<string, string[]>;
 }
 const pathIndexes = new WeakMap<readonly string[], PathIndex>();
 const matchers = new Map<string, (path: string) => boolean>();
@@ -181,7 +189,7 @@ function pathIndex(all: readonly string[]): PathIndex {
   let ix = pathIndexes.get(all);
   if (!ix) {
     const sorted = all.every((f, i) => i === 0 || (all[i - 1] as string) <= f) ? all : [...all].sort();
-    ix = { set: new Set(all), sorted };
+    ix = { set: new Set(all), sorted, matches: new Map() };
     pathIndexes.set(all, ix);
   }
   return ix;
