@@ -7,11 +7,13 @@
  * origin), which is where a cache could go wrong.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../controller/src/cli/main.js';
 import { gitBlobId, WorkingTreeFiles } from '../../controller/src/config/repo-files.js';
+import { GitRevisionFiles } from '../../controller/src/plan/git-revision.js';
 import { applyEdits, replaceOnce, templateCopy, type Edit } from '../helpers/config-repo.js';
 import { git, gitInit } from '../pipeline/helpers.js';
 
@@ -179,5 +181,31 @@ describe('definition cache', () => {
     expect(r.code, r.err).toBe(0);
     const file = join(dir, '.quiver', 'cache', 'revisions.json');
     expect(!existsSync(file) || Object.keys(JSON.parse(readFileSync(file, 'utf8')).entries).length === 0).toBe(true);
+  });
+
+  it('reads a config repository kept in a subfolder of a git repository, by blob id and tree', async () => {
+    const outer = mkdtempSync(join(tmpdir(), 'quiver-outer-'));
+    cleanups.push(() => rmSync(outer, { recursive: true, force: true }));
+    const dir = primedCopy();
+    cpSync(dir, join(outer, 'detection', 'config'), { recursive: true });
+    writeFileSync(join(outer, 'OUTER.md'), 'not config\n');
+    gitInit(outer);
+    const sub = join(outer, 'detection', 'config');
+    const { files, prefix } = await GitRevisionFiles.open(sub, 'HEAD');
+    try {
+      expect(prefix).toBe('detection/config/');
+      const list = await files.list();
+      expect(list).toContain('models/ssh-bruteforce.yaml');
+      expect(list).not.toContain('OUTER.md');
+      expect(list.some((p) => p.startsWith('detection/'))).toBe(false);
+      expect(files.blobId('models/ssh-bruteforce.yaml')).toBe(gitBlobId(readFileSync(join(sub, 'models', 'ssh-bruteforce.yaml'))));
+      expect(files.readSync('models/ssh-bruteforce.yaml').equals(readFileSync(join(sub, 'models', 'ssh-bruteforce.yaml')))).toBe(true);
+      expect(files.treeId).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      files.close();
+    }
+    const r = await quiver(['plan', '--repo', sub, '--output', 'json'], sub);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).stages).toEqual([]);
   });
 });

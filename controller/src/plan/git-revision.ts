@@ -28,10 +28,9 @@ export class GitRevisionFiles implements RepoFiles {
 
   /** Resolves `ref` (a branch, tag, HEAD~1, a sha) in the repository at or above `dir`. */
   static async open(dir: string, ref: string): Promise<{ files: GitRevisionFiles; prefix: string }> {
-    const git = simpleGit(dir);
-    const top = (await git.revparse(['--show-toplevel'])).trim();
-    const prefix = (await git.revparse(['--show-prefix'])).trim();
-    const commit = (await git.revparse(['--verify', `${ref}^{commit}`])).trim();
+    // One rev-parse for all three answers: each git process costs tens of milliseconds.
+    const [top, prefix, commit] = (await simpleGit(dir).revparse(['--show-toplevel', '--show-prefix', '--verify', `${ref}^{commit}`])).split('\n').map((l) => l.trim());
+    if (top === undefined || prefix === undefined || !commit) throw new Error(`cannot resolve ${ref} in ${dir}`);
     const files = new GitRevisionFiles(top, commit, ref);
     await files.loadTree(prefix);
     return { files, prefix };
