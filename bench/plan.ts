@@ -71,10 +71,10 @@ function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-async function planInProcess(dir: string): Promise<{ ms: number; plan: PlanJson }> {
+async function planInProcess(dir: string, cached = false): Promise<{ ms: number; plan: PlanJson }> {
   const io = bufferIO();
   const t = performance.now();
-  const code = await main(['plan', '--repo', dir, '--output', 'json', '--no-cache'], io);
+  const code = await main(['plan', '--repo', dir, '--output', 'json', ...(cached ? [] : ['--no-cache'])], io);
   const ms = performance.now() - t;
   if (code !== 0) throw new Error(`quiver plan exited ${code}: ${io.err().slice(-3000)}`);
   return { ms, plan: JSON.parse(io.out()) as PlanJson };
@@ -95,6 +95,8 @@ process.stdout.write(JSON.stringify({ code, ms, cpuMs: (cpu.user + cpu.system) /
 type Sub = { ms: number; cpuMs?: number; maxRssKb?: number };
 interface Measured {
   inProcess: number[];
+  /** in this process with the cache warm: what a `quiver dev` cycle does */
+  inProcessCached: number[];
   fresh: Array<{ ms: number; cpuMs: number; maxRssKb: number }>;
   /** --no-cache */
   cold: Sub[];
@@ -111,7 +113,7 @@ async function subprocess(dir: string, extra: string[]): Promise<Sub> {
 }
 
 async function measure(dir: string, opts: { firstAfterEdit?: boolean } = {}): Promise<Measured> {
-  const m: Measured = { inProcess: [], fresh: [], cold: [], warm: [] };
+  const m: Measured = { inProcess: [], inProcessCached: [], fresh: [], cold: [], warm: [] };
   // Before anything else reads the edited tree through the cache: one file misses.
   if (opts.firstAfterEdit) m.first = await subprocess(dir, []);
   for (let i = 0; i < runs; i++) m.inProcess.push((await planInProcess(dir)).ms);
@@ -126,6 +128,7 @@ async function measure(dir: string, opts: { firstAfterEdit?: boolean } = {}): Pr
   for (let i = 0; i < runs; i++) m.cold.push(await subprocess(dir, ['--no-cache']));
   if (!opts.firstAfterEdit) await subprocess(dir, []); // primes the cache
   for (let i = 0; i < runs; i++) m.warm.push(await subprocess(dir, []));
+  for (let i = 0; i < runs; i++) m.inProcessCached.push((await planInProcess(dir, true)).ms);
   return m;
 }
 
@@ -139,6 +142,7 @@ function report(title: string, m: Measured): { coldMs: number; warmMs: number; f
   const cpu = m.cold.flatMap((s) => (s.cpuMs !== undefined ? [s.cpuMs] : []));
   console.log(`\n${title}, ${runs} runs each                    median      runs (ms)`);
   console.log(`  in-process, --no-cache, JIT warm (tsx source)  ${fmtMs(median(m.inProcess)).padStart(9)}   [${list(m.inProcess)}]`);
+  console.log(`  in-process, cache warm, JIT warm (a dev cycle)  ${fmtMs(median(m.inProcessCached)).padStart(8)}   [${list(m.inProcessCached)}]`);
   console.log(`  fresh child, main() only, --no-cache (dist/)   ${fmtMs(median(m.fresh.map((f) => f.ms))).padStart(9)}   [${list(m.fresh.map((f) => f.ms))}]`);
   console.log(`  subprocess, --no-cache (wall)                  ${fmtMs(med(m.cold)).padStart(9)}   [${list(m.cold.map((s) => s.ms))}]   peak RSS ${rssText(m.cold)}`);
   if (m.first) console.log(`  subprocess, cache warm, first run after the edit ${fmtMs(m.first.ms).padStart(7)}   [${m.first.ms.toFixed(0)}]   peak RSS ${rssText([m.first])}`);
