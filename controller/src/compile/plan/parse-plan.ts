@@ -13,7 +13,7 @@ import { diagnostic, type Diagnostic } from '../../diag/index.js';
 import type { DataType, DatasetDef, ExprSource, FieldDef, SourceDef, SourceFormat } from '../../config/index.js';
 import { COMPILER_VERSION } from '../../version.js';
 import { compileExpression, type CompiledExpr, type Scope, type ScopeEntry } from '../expr/compile.js';
-import { renderCast, sqlTypeOf, type Engine } from '../types/index.js';
+import { CAST_TEXT_GRAMMARS, renderCast, sqlTypeOf, type Engine } from '../types/index.js';
 import { both, cte, lit, q, regexEscape, regexFind, startsWithSql, stripCr, withQuery, type Both } from './sql-builder.js';
 import type { ParsePlan } from './types.js';
 
@@ -152,9 +152,12 @@ function recordStage(format: Extract<SourceFormat, { kind: 'multiline' }>, e: En
     ? `CASE WHEN ${regexFind('_text', format.startPattern, e)} THEN 1 ELSE 0 END`
     : `CASE WHEN _text <> '' AND coalesce(lag(_text) OVER (PARTITION BY _fid ORDER BY _line), '') = '' THEN 1 ELSE 0 END`;
   const frame = 'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW';
+  // DuckDB: a plain list() sorted per record rather than an ordered aggregate (string_agg ... ORDER
+  // BY), which buffers and sorts every group's rows apart and took most of the parse time; the
+  // same text, as Spark builds it.
   const joined =
     e === 'duckdb'
-      ? `rtrim(string_agg(_text, chr(10) ORDER BY _line), chr(10))`
+      ? `rtrim(array_to_string(list_transform(list_sort(list({'l': _line, 't': _text})), lambda x: x.t), chr(10)), chr(10))`
       : `regexp_replace(concat_ws(chr(10), transform(array_sort(collect_list(struct(_line, _text))), x -> x._text)), '\\n+$', '')`;
   const blankAll = e === 'duckdb' ? `bool_and(_text = '')` : `bool_and(_text = '')`;
   return [
@@ -193,7 +196,7 @@ export function compileParsePlan(src: SourceDef, opts: ParsePlanOptions = {}): {
     if (!f.definition) {
       const col = rawRef(f, 1);
       if (!col) return; // reported by the config checks (needs exactly one raw field)
-      const sql = both((e) => renderCast(withNulls(col, f, e), 'STRING', f.dataType, e));
+      const sql = both((e) => rawCast(withNulls(col, f, e), f.dataType, e));
       const cf = { def: f, sql, layer: 0 };
       compiled.push(cf);
       byName.set(f.name, cf);
@@ -299,6 +302,20 @@ export function compileParsePlan(src: SourceDef, opts: ParsePlanOptions = {}): {
     },
     diagnostics,
   };
+}
+
+/**
+ * A raw field's text as its declared type: renderCast's conversion, with DuckDB's number casts
+ * gated by a full match of the same grammar instead of extracting its capture group (RE2 decides
+ * a full match by DFA; extracting a group takes its slower submatch engines, about 2x per value).
+ * The same values: a text the grammar accepts is the number with spaces around it, and DuckDB's
+ * TRY_CAST ignores those spaces (checked against renderCast in parse-plan.test.ts).
+ */
+export function rawCast(col: string, to: DataType, e: Engine): string {
+  const grammar = to === 'INT' || to === 'LONG' ? CAST_TEXT_GRAMMARS.INTEGER_TEXT : to === 'DOUBLE' ? CAST_TEXT_GRAMMARS.DOUBLE_TEXT : undefined;
+  if (e !== 'duckdb' || !grammar || !grammar.startsWith('^') || !grammar.endsWith('\\z')) return renderCast(col, 'STRING', to, e);
+  const whole = grammar.slice(1, -2);
+  return `CASE WHEN regexp_full_match(${col}, ${lit(whole, e)}) THEN TRY_CAST(${col} AS ${sqlTypeOf(to, e)}) END`;
 }
 
 /** Always ends in an explicit CAST, so the Parquet column has exactly the declared type on both engines. */
