@@ -11,6 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { openSession, sqlPath } from '../../controller/src/exec/embedded/duckdb-session.js';
 import { inspectRawFile } from '../../controller/src/exec/embedded/raw-inputs.js';
+import { linesSql } from '../../controller/src/exec/embedded/run-parse.js';
 import type { CompiledPair } from './engine-quiver.js';
 import { logRef } from './engine-quiver.js';
 
@@ -19,17 +20,14 @@ export async function profileQuiverParse(pair: CompiledPair, logPath: string, wo
   const pieces: Record<string, number> = {};
   let t = performance.now();
   const info = await inspectRawFile(logPath, join(workDir, 'repaired.txt'));
-  pieces['inspect raw file (UTF-8 check + newline sniff, JS)'] = performance.now() - t;
+  pieces['inspect raw file (UTF-8 check + newline sniff, JS; runParse overlaps it with reading)'] = performance.now() - t;
   const { conn, close } = await openSession({ allowedDirectories: [workDir, dirname(logPath)], tempDirectory: join(workDir, 'spill') });
   try {
-    const nl = info.newline === 'crlf' ? '\\r\\n' : '\\n';
     await conn.run(`CREATE TEMP TABLE quiver_inputs AS SELECT 0 AS _fid, 'bench' AS _part, ${sqlPath(basename(logPath))} AS _file, ${sqlPath(logRef(logPath))} AS _path, CAST(NULL AS VARCHAR) AS _label`);
-    await conn.run(
-      `CREATE TEMP VIEW quiver_lines AS SELECT CAST(0 AS INTEGER) AS _fid, row_number() OVER () AS _line, coalesce(line, '') AS line FROM read_csv(${sqlPath(logPath)}, columns = {'line': 'VARCHAR'}, delim = chr(0), quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, new_line = '${nl}', max_line_size = 33554432)`,
-    );
     t = performance.now();
-    await conn.run(`SELECT count(*) FROM quiver_lines`);
-    pieces['read lines + row_number (no parsing)'] = performance.now() - t;
+    // As runParse reads them: numbered lines materialized (the parse query then runs on every thread).
+    await conn.run(`CREATE TEMP TABLE quiver_lines AS ${linesSql(0, logPath, info)}`);
+    pieces['read lines + row_number into a table (no parsing)'] = performance.now() - t;
     t = performance.now();
     await conn.run(`SELECT count(COLUMNS(*)) FROM (${pair.parse.sql.duckdb})`);
     pieces['parse plan query, counted, not written'] = performance.now() - t;

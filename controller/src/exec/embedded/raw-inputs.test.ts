@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSession } from './duckdb-session.js';
 import { inspectRawFile } from './raw-inputs.js';
-import { linesSql } from './run-parse.js';
+import type { ParsePlan } from '../../compile/index.js';
+import { readParquetRows } from './read-rows.js';
+import { linesSql, runParse } from './run-parse.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quiver-raw-inputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,3 +61,44 @@ describe('raw input lines: the embedded engine splits lines as Spark does', () =
     expect(got.rewritten).toBe(true);
   });
 });
+
+// runParse reads the lines on a guess while it inspects the files, and again when the guess was wrong.
+describe('runParse: the lines of every kind of raw file', () => {
+  const plan: ParsePlan = {
+    kind: 'parse',
+    source: 'lines',
+    compilerVersion: 'test',
+    labelTables: [],
+    fields: [{ name: 'line', type: 'STRING' }],
+    sql: {
+      duckdb: `SELECT i._path AS _path, l._line AS _line, l.line AS line, 'ok' AS _status, CAST(NULL AS VARCHAR) AS _reason, CAST(NULL AS VARCHAR) AS _raw FROM quiver_lines l JOIN quiver_inputs i ON l._fid = i._fid`,
+      spark: 'unused',
+    },
+  };
+  const files: Array<[string, Buffer]> = [
+    ['lf.log', Buffer.from('a\nb\n\nc\n')],
+    ['crlf.log', Buffer.from('a\r\nb\r\n\r\nc\r\n')],
+    ['crlf-then-lf.log', Buffer.from('a\r\nb\nc\r\n')],
+    ['lf-then-crlf.log', Buffer.from('a\nb\r\nc\n')],
+    ['bad-utf8.log', Buffer.concat([Buffer.from('ok\nbad '), Buffer.from([0xff]), Buffer.from(' byte\nlast\n')])],
+    ['crlf.log.gz', gzipSync(Buffer.from('g\r\nh\r\n'))],
+  ];
+  it('gives each file the lines Spark reads', async () => {
+    const inputs = files.map(([name, bytes]) => {
+      const localPath = join(dir, `run-parse-${name}`);
+      writeFileSync(localPath, bytes);
+      return { part: 'p', file: name, path: name, localPath };
+    });
+    const out = join(dir, 'run-parse-out');
+    const stats = await runParse(plan, inputs, {}, out, { workDir: join(dir, 'run-parse-work') });
+    const rows = await readParquetRows([join(out, 'data', 'part-00000.parquet')], join(dir, 'run-parse-read'), { orderBy: '_path, _line' });
+    const got = new Map<string, string[]>();
+    for (const r of rows) got.set(String(r['_path']), [...(got.get(String(r['_path'])) ?? []), String(r['line'])]);
+    for (const [name, bytes] of files) {
+      const text = (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+      expect(got.get(name), name).toEqual(hadoopLines(text));
+    }
+    expect(stats.repairedFiles).toBe(1);
+  });
+});
+

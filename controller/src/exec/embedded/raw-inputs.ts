@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -75,6 +75,36 @@ function countByte(buf: Buffer, byte: number, from: number): number {
 }
 
 const isGzipName = (p: string): boolean => p.endsWith('.gz');
+
+/**
+ * What inspectRawFile most likely finds, from the first line ending (valid UTF-8, one line-ending
+ * convention, as nearly every log has): the guess to read by while it runs.
+ */
+export function assumedRawFile(path: string): RawFileInfo {
+  const gzip = isGzipName(path);
+  let newline: RawFileInfo['newline'] = 'lf';
+  if (!gzip) {
+    try {
+      const fd = openSync(path, 'r');
+      try {
+        const head = Buffer.alloc(65536);
+        const n = readSync(fd, head, 0, head.length, 0);
+        const lf = head.subarray(0, n).indexOf(10);
+        if (lf > 0 && head[lf - 1] === 13) newline = 'crlf';
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      // unreadable: the inspection reports it
+    }
+  }
+  return { newline, gzip, invalidUtf8: false, mixedNewlines: false, bytes: 0 };
+}
+
+/** Whether lines read by `assumed` are the lines of a file inspectRawFile described as `actual`. */
+export function sameReading(assumed: RawFileInfo, actual: RawFileInfo): boolean {
+  return actual.repairedPath === undefined && actual.newline === assumed.newline && actual.gzip === assumed.gzip;
+}
 
 /**
  * One streaming pass over a raw input: classifies its line endings and checks UTF-8.

@@ -1,7 +1,8 @@
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ParsePlan } from '../../compile/index.js';
-import { inspectRawFile, type RawFileInfo } from './raw-inputs.js';
+import { assumedRawFile, inspectRawFile, sameReading, type RawFileInfo } from './raw-inputs.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { openSession, sqlPath } from './duckdb-session.js';
 
 export interface ParseInputFile {
@@ -58,7 +59,10 @@ export async function runParse(
   await mkdir(opts.workDir, { recursive: true });
   const repairDir = join(opts.workDir, 'repaired');
   await mkdir(repairDir, { recursive: true });
-  const infos = await Promise.all(inputs.map((f, i) => inspectRawFile(f.localPath, join(repairDir, `${i}.txt`))));
+  // The inspection (a JS pass over every byte) runs while DuckDB loads the lines on the guess that
+  // the files need no repair; a wrong guess (or a load that fails on bad bytes) loads them again.
+  const inspecting = Promise.all(inputs.map((f, i) => inspectRawFile(f.localPath, join(repairDir, `${i}.txt`))));
+  inspecting.catch(() => undefined); // awaited below; no unhandled rejection while the session opens
   const allowed = new Set<string>([opts.workDir, dirname(outDir)]);
   for (const f of inputs) allowed.add(dirname(f.localPath));
   for (const p of Object.values(labelFiles)) allowed.add(dirname(p));
@@ -74,15 +78,30 @@ export async function runParse(
       `CREATE TEMP TABLE quiver_inputs AS SELECT CAST(_fid AS INTEGER) AS _fid, _part, _file, _path, _label FROM (VALUES ${values.join(', ')}) t(_fid, _part, _file, _path, _label)`,
     );
     // One reader per file keeps row_number() OVER () streaming and per-file: line numbers are exact.
-    const branches = inputs.map((f, i) => linesSql(i, f.localPath, infos[i]));
-    await conn.run(`CREATE TEMP VIEW quiver_lines AS ${branches.length ? branches.join('\nUNION ALL\n') : `SELECT CAST(0 AS INTEGER) AS _fid, CAST(0 AS BIGINT) AS _line, '' AS line WHERE false`}`);
+    // The numbered lines are materialized: DuckDB runs a streaming window (and everything after
+    // it in the same pipeline) on one thread, so over a view the whole parse query would; over a
+    // table it runs on every thread. The table spills to the temp directory when memory is short.
+    const loadLines = (read: RawFileInfo[]): Promise<void> => {
+      const branches = inputs.map((f, i) => linesSql(i, f.localPath, read[i]));
+      return conn.run(
+        `CREATE OR REPLACE TEMP TABLE quiver_lines AS ${branches.length ? branches.join('\nUNION ALL\n') : `SELECT CAST(0 AS INTEGER) AS _fid, CAST(0 AS BIGINT) AS _line, '' AS line WHERE false`}`,
+      ).then(() => undefined);
+    };
+    const assumed = inputs.map((f) => assumedRawFile(f.localPath));
+    const loaded = loadLines(assumed).then(
+      () => true,
+      () => false,
+    );
+    const guessed = await loaded; // first: DuckDB is idle before an inspection error closes the session
+    const infos = await inspecting;
+    if (!guessed || infos.some((info, i) => !sameReading(assumed[i] ?? info, info))) await loadLines(infos);
     for (const t of plan.labelTables) {
       const p = labelFiles[t.table];
       if (!p) throw new Error(`no file bound for label table ${t.table} (part ${t.part})`);
       await conn.run(`CREATE TEMP VIEW ${t.table} AS SELECT * FROM read_csv(${sqlPath(p)}, header = true, all_varchar = true)`);
     }
     const staged = join(opts.workDir, 'out');
-    await conn.run(`COPY (${plan.sql.duckdb}) TO ${sqlPath(staged)} (FORMAT parquet, PARTITION_BY (_status), COMPRESSION zstd)`);
+    await conn.run(`COPY (${plan.sql.duckdb}) TO ${sqlPath(staged)} (FORMAT parquet, PARTITION_BY (_status), COMPRESSION zstd, ROW_GROUP_SIZE ${await rowGroupSize(conn)})`);
     const counts = new Map<string, number>();
     const parts = await readdir(staged).catch(() => [] as string[]);
     if (parts.length) {
@@ -126,8 +145,22 @@ export async function runParse(
     };
   } finally {
     close();
+    await inspecting.catch(() => undefined);
     await rm(repairDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Rows per Parquet row group of the parse output. DuckDB reads a row group on one thread, so
+ * the feature stage over a few large groups (multi-line records: a tenth of the lines or less)
+ * ran on one thread; at least threads x 8 groups of lines keeps every thread busy, and large
+ * inputs keep DuckDB's default size (better compression).
+ */
+async function rowGroupSize(conn: DuckDBConnection): Promise<number> {
+  const row = (await conn.runAndReadAll(`SELECT (SELECT count(*) FROM quiver_lines) AS n, current_setting('threads') AS t`)).getRowObjectsJson()[0] ?? {};
+  const lines = Number(row['n'] ?? 0);
+  const threads = Math.max(1, Number(row['t'] ?? 1));
+  return Math.min(122880, Math.max(16384, Math.ceil(lines / (threads * 16))));
 }
 
 /**
