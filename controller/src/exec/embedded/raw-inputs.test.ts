@@ -45,6 +45,7 @@ describe('raw input lines: the embedded engine splits lines as Spark does', () =
     ['lone CR only', 'a\rb\rc\r', { newline: 'lf', mixed: false }],
     ['a CR LF across the read-chunk boundary', `a\r\n${big}\r\nb\nc\r\n`, { newline: 'lf', mixed: true }],
     ['a lone CR at the end', 'a\r\nb\r', { newline: 'lf', mixed: true }],
+    ['a lone CR as the last byte of a read chunk', `a\r\n${'y'.repeat((1 << 20) - 4)}\rb\r\nc\n`, { newline: 'lf', mixed: true }],
   ])('%s', async (_what, text, expected) => {
     for (const gz of [false, true]) {
       const got = await linesThroughEngine(Buffer.from(text, 'utf8'), gz);

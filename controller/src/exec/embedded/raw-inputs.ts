@@ -168,15 +168,24 @@ async function rewrite(path: string, gzip: boolean, out: string, how: { repairUt
   }
   if (how.toLf) {
     // CR LF and lone CR become LF; a CR at the end of a chunk waits for the next byte.
+    // On bytes (CR and LF are never inside a UTF-8 sequence): copies between CRs, no string round trip.
     let pendingCr = false;
     steps.push(
       new Transform({
         transform(chunk: Buffer, _enc, done) {
-          let text = chunk.toString('latin1');
-          if (pendingCr) text = `\r${text}`;
-          pendingCr = text.endsWith('\r');
-          if (pendingCr) text = text.slice(0, -1);
-          done(null, Buffer.from(text.replace(/\r\n?/g, '\n'), 'latin1'));
+          let buf = pendingCr ? Buffer.concat([Buffer.from([13]), chunk]) : chunk;
+          pendingCr = buf.length > 0 && buf[buf.length - 1] === 13;
+          if (pendingCr) buf = buf.subarray(0, buf.length - 1);
+          const out = Buffer.allocUnsafe(buf.length);
+          let o = 0;
+          let from = 0;
+          for (let i = buf.indexOf(13); i >= 0; i = buf.indexOf(13, from)) {
+            o += buf.copy(out, o, from, i);
+            out[o++] = 10;
+            from = buf[i + 1] === 10 ? i + 2 : i + 1;
+          }
+          o += buf.copy(out, o, from);
+          done(null, out.subarray(0, o));
         },
         flush(done) {
           done(null, pendingCr ? Buffer.from('\n') : null);
@@ -184,6 +193,6 @@ async function rewrite(path: string, gzip: boolean, out: string, how: { repairUt
       }),
     );
   }
-  const input = gzip ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
-  await pipeline([input, ...steps, createWriteStream(out)]);
+  const input = gzip ? createReadStream(path).pipe(createGunzip()) : createReadStream(path, { highWaterMark: 1 << 20 });
+  await pipeline([input, ...steps, createWriteStream(out, { highWaterMark: 1 << 20 })]);
 }
