@@ -7,11 +7,18 @@ export const noCacheOption: OptionSpec[string] = { type: 'boolean' };
 export const NO_CACHE_HELP = '  --no-cache        do not read or write the definition cache (.quiver/cache; QUIVER_CACHE_DIR moves it)';
 
 /**
- * The definition cache for a command on `repo`: the repository's cache file,
- * or (with --no-cache) a memory cache that still shares work between the
- * revisions one command reads. Call save() when done.
+ * The definition cache for a command on `repo`: the repository's cache
+ * folder, or with --no-cache a memory cache that still shares work between
+ * the revisions one command reads (plan, dev). Call save() when done.
  */
 export async function openDefinitionCache(repo: string, args: ParsedArgs, env: Record<string, string | undefined>): Promise<MemoryContentCache & { save(): Promise<void> }> {
   if (args.values['no-cache'] === true) return Object.assign(new MemoryContentCache(), { save: async () => {} });
   return FileContentCache.open(cacheDirFor(repo, env));
+}
+
+/** For commands that read one revision (validate, test): with --no-cache, no cache at all (it would only add copying). */
+export async function openSingleRevisionCache(repo: string, args: ParsedArgs, env: Record<string, string | undefined>): Promise<{ cache?: FileContentCache; save(): Promise<void> }> {
+  if (args.values['no-cache'] === true) return { save: async () => {} };
+  const cache = FileContentCache.open(cacheDirFor(repo, env));
+  return { cache, save: () => cache.save() };
 }

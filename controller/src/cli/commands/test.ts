@@ -4,7 +4,7 @@ import { FindingError, UsageError } from '../errors.js';
 import { hasErrors, renderGithub, renderText, sortDiagnostics } from '../../diag/index.js';
 import { runConfigTests } from '../../exec/config-tests.js';
 import { outputOption, repoOption } from '../options.js';
-import { NO_CACHE_HELP, noCacheOption, openDefinitionCache } from '../definition-cache.js';
+import { NO_CACHE_HELP, noCacheOption, openSingleRevisionCache } from '../definition-cache.js';
 import { validateRepo } from '../validate-repo.js';
 
 export const command: Command = {
@@ -31,9 +31,9 @@ Exit codes: 0 all cases pass, 1 a case failed or the config is invalid, 2 usage 
     const repo = resolve(io.cwd, String(args.values['repo'] ?? '.'));
     const output = String(args.values['output'] ?? 'text');
     if (!['text', 'json', 'github'].includes(output)) throw new UsageError(`--output must be text, json or github, not '${output}'`);
-    const cache = await openDefinitionCache(repo, args, io.env);
-    const v = await validateRepo(repo, { cache });
-    await cache.save();
+    const defs = await openSingleRevisionCache(repo, args, io.env);
+    const v = await validateRepo(repo, defs.cache ? { cache: defs.cache } : {});
+    await defs.save();
     if (hasErrors(v.diagnostics)) {
       const errs = sortDiagnostics(v.diagnostics.filter((d) => d.severity === 'error'));
       io.stdout.write(output === 'github' ? renderGithub(errs) : renderText(errs));

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { hasErrors, renderGithub, renderJson, renderText, sortDiagnostics } from '../../diag/index.js';
 import { validateRepo } from '../validate-repo.js';
 import { outputOption, repoOption } from '../options.js';
-import { NO_CACHE_HELP, noCacheOption, openDefinitionCache } from '../definition-cache.js';
+import { NO_CACHE_HELP, noCacheOption, openSingleRevisionCache } from '../definition-cache.js';
 
 export const command: Command = {
   name: 'validate',
@@ -29,9 +29,9 @@ Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error.
     const repo = resolve(io.cwd, String(args.values['repo'] ?? '.'));
     const output = String(args.values['output'] ?? 'text');
     if (!['text', 'json', 'github'].includes(output)) throw new UsageError(`--output must be text, json or github, not '${output}'`);
-    const cache = await openDefinitionCache(repo, args, io.env);
-    const result = await validateRepo(repo, { cache, output: 'diagnostics' });
-    await cache.save();
+    const defs = await openSingleRevisionCache(repo, args, io.env);
+    const result = await validateRepo(repo, { ...(defs.cache ? { cache: defs.cache } : {}), output: 'diagnostics' });
+    await defs.save();
     const diags = sortDiagnostics(result.diagnostics);
     const ok = !hasErrors(diags);
     if (output === 'json') {
