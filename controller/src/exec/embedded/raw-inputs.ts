@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, createWriteStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -77,28 +77,43 @@ function countByte(buf: Buffer, byte: number, from: number): number {
 const isGzipName = (p: string): boolean => p.endsWith('.gz');
 
 /**
- * What inspectRawFile most likely finds, from the first line ending (valid UTF-8, one line-ending
- * convention, as nearly every log has): the guess to read by while it runs.
+ * What inspectRawFile most likely finds, from the line endings in 16 windows spread over the
+ * file (valid UTF-8 assumed, as nearly every log is): the guess to read by while it runs.
+ * Undefined when a window already shows mixed endings: the file will be rewritten, and reading
+ * it on a guess would only take CPU from that.
  */
-export function assumedRawFile(path: string): RawFileInfo {
+export function assumedRawFile(path: string): RawFileInfo | undefined {
   const gzip = isGzipName(path);
-  let newline: RawFileInfo['newline'] = 'lf';
-  if (!gzip) {
+  const guess = (newline: RawFileInfo['newline']): RawFileInfo => ({ newline, gzip, invalidUtf8: false, mixedNewlines: false, bytes: 0 });
+  if (gzip) return guess('lf');
+  let crlf = 0;
+  let other = 0; // LF without CR, or a lone CR
+  try {
+    const fd = openSync(path, 'r');
     try {
-      const fd = openSync(path, 'r');
-      try {
-        const head = Buffer.alloc(65536);
-        const n = readSync(fd, head, 0, head.length, 0);
-        const lf = head.subarray(0, n).indexOf(10);
-        if (lf > 0 && head[lf - 1] === 13) newline = 'crlf';
-      } finally {
-        closeSync(fd);
+      const size = fstatSync(fd).size;
+      const win = Buffer.alloc(65536);
+      const windows = 16;
+      for (let k = 0; k < windows; k++) {
+        const at = Math.floor(((size - win.length) * k) / (windows - 1));
+        const n = readSync(fd, win, 0, win.length, Math.max(0, at));
+        const w = win.subarray(0, n);
+        // From the first complete line ending (a window may start inside a CR LF).
+        for (let i = w.indexOf(10, 1); i >= 0 && i < n; i = w.indexOf(10, i + 1)) {
+          if (w[i - 1] === 13) crlf++;
+          else other++;
+        }
+        for (let i = w.indexOf(13); i >= 0 && i + 1 < n; i = w.indexOf(13, i + 1)) if (w[i + 1] !== 10) other++;
+        if (crlf > 0 && other > 0) return undefined;
+        if (size <= win.length) break;
       }
-    } catch {
-      // unreadable: the inspection reports it
+    } finally {
+      closeSync(fd);
     }
+  } catch {
+    // unreadable: the inspection reports it
   }
-  return { newline, gzip, invalidUtf8: false, mixedNewlines: false, bytes: 0 };
+  return guess(crlf > 0 ? 'crlf' : 'lf');
 }
 
 /** Whether lines read by `assumed` are the lines of a file inspectRawFile described as `actual`. */

@@ -88,13 +88,16 @@ export async function runParse(
       ).then(() => undefined);
     };
     const assumed = inputs.map((f) => assumedRawFile(f.localPath));
-    const loaded = loadLines(assumed).then(
-      () => true,
-      () => false,
-    );
+    const guesses = assumed.every((a): a is RawFileInfo => a !== undefined) ? assumed : undefined;
+    const loaded = guesses
+      ? loadLines(guesses).then(
+          () => true,
+          () => false,
+        )
+      : Promise.resolve(false);
     const guessed = await loaded; // first: DuckDB is idle before an inspection error closes the session
     const infos = await inspecting;
-    if (!guessed || infos.some((info, i) => !sameReading(assumed[i] ?? info, info))) await loadLines(infos);
+    if (!guessed || !guesses || infos.some((info, i) => !sameReading(guesses[i] ?? info, info))) await loadLines(infos);
     for (const t of plan.labelTables) {
       const p = labelFiles[t.table];
       if (!p) throw new Error(`no file bound for label table ${t.table} (part ${t.part})`);
