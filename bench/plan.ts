@@ -73,6 +73,8 @@ function git(dir: string, ...args: string[]): string {
 
 async function planInProcess(dir: string, cached = false): Promise<{ ms: number; plan: PlanJson }> {
   const io = bufferIO();
+  // The TypeScript source salts the cache differently from dist/: its own folder, so the subprocess's stays warm.
+  if (cached) io.env = { ...process.env, QUIVER_CACHE_DIR: join(dir, '.quiver', 'cache-tsx') };
   const t = performance.now();
   const code = await main(['plan', '--repo', dir, '--output', 'json', ...(cached ? [] : ['--no-cache'])], io);
   const ms = performance.now() - t;

@@ -51,8 +51,11 @@ export async function loadRevision(
 /** What planning needs of the revision it compares against: its stage graph and whether it is valid. */
 export type BaseRevision = Pick<Revision, 'graph' | 'diagnostics' | 'valid'>;
 
+/** A stage as stored: its key input as JSON text, parsed only if the plan explains a change to it. */
+type StoredStage = Omit<Stage, 'keyInput'> & { keyInputText: string };
+
 interface StoredRevision {
-  stages: Stage[];
+  stages: StoredStage[];
   order: string[];
   diagnostics: Diagnostic[];
   valid: boolean;
@@ -69,13 +72,23 @@ export async function loadBaseRevision(files: RepoFiles, root: string, opts: Par
   const { cache } = opts ?? {};
   const key = cache && files.treeId ? cache.key('revisions:graph', files.treeId) : undefined;
   const hit = key ? cache?.get<StoredRevision>(key) : undefined;
-  if (hit) return { graph: { stages: new Map(hit.stages.map((s) => [s.id, s])), order: hit.order }, diagnostics: hit.diagnostics, valid: hit.valid };
+  if (hit) return { graph: { stages: new Map(hit.stages.map((s) => [s.id, revive(s)])), order: hit.order }, diagnostics: hit.diagnostics, valid: hit.valid };
   const rev = await loadRevision(files, root, opts);
   if (key && !readsS3(rev.config)) {
-    const stored: StoredRevision = { stages: [...rev.graph.stages.values()], order: rev.graph.order, diagnostics: rev.diagnostics, valid: rev.valid };
+    const stages = [...rev.graph.stages.values()].map(({ keyInput, ...rest }): StoredStage => ({ ...rest, keyInputText: JSON.stringify(keyInput) }));
+    const stored: StoredRevision = { stages, order: rev.graph.order, diagnostics: rev.diagnostics, valid: rev.valid };
     cache?.set(key, JSON.parse(JSON.stringify(stored)));
   }
   return rev;
+}
+
+/** Text in the file parses several times faster than the same objects; few stages' inputs are ever looked at. */
+function revive(s: StoredStage): Stage {
+  const { keyInputText, ...rest } = s;
+  let parsed: Record<string, unknown> | undefined;
+  const stage = rest as Stage;
+  Object.defineProperty(stage, 'keyInput', { enumerable: true, configurable: true, get: () => (parsed ??= JSON.parse(keyInputText) as Record<string, unknown>) });
+  return stage;
 }
 
 function readsS3(config: RepoConfig): boolean {
