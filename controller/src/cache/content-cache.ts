@@ -5,12 +5,13 @@
  * `quiver validate` in CI or `quiver dev` re-reads a repository where one
  * file changed, so most of that work is the same as last time.
  *
- * A key is sha256 over a salt and the parts of what the result depends on
- * (path and bytes for a file; the keys of the inputs for a compile). The salt
- * names Quiver's version, the compiler version, this format, and a stamp of
- * the code and schemas that produce cached values, so an upgraded or edited
- * Quiver never reads values the old one wrote. Values are plain JSON data;
- * callers re-attach whatever is not (position lookups) themselves.
+ * A key names the kind of result and everything it depends on: a file's
+ * path and git blob id; for a compile, the keys of its inputs. Each cache
+ * file carries a salt naming Quiver's version, the compiler version, this
+ * format, and a stamp of the code and schemas that produce cached values, so
+ * an upgraded or edited Quiver never reads values the old one wrote. Values
+ * are plain JSON data; callers re-attach whatever is not (position lookups)
+ * themselves. See docs/adr/0002-definition-cache.md.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -54,8 +55,8 @@ export class MemoryContentCache implements ContentCache {
   constructor(protected readonly salt: string = cacheSalt()) {}
 
   /**
-   * Plain text, not a hash: parts are paths, blob ids and other keys, so keys
-   * stay short, and hashing ~10,000 of them was a tenth of a cached plan.
+   * Plain text, not a hash: parts are paths, blob ids and other keys, and
+   * hashing ~10,000 keys was a tenth of a cached plan.
    * Length prefixes keep ('ab','c') and ('a','bc') apart; bytes are hashed.
    * The salt is checked once per cache file, so it is not repeated here.
    */
