@@ -62,7 +62,7 @@ function bufferIO(): CommandIO & { out: () => string; err: () => string } {
 const PLAN_PHASES: Phase[] = [
   { name: 'sha256 of dataset inputs (plan/inputs, crypto)', match: (f) => f.url.includes('/plan/inputs') || f.functionName === 'digest' || f.functionName === 'update' },
   { name: 'git cat-file reader (plan/git-revision)', match: (f) => f.url.includes('/plan/git-revision') || f.url.includes('simple-git') },
-  { name: 'stage graph + keys (plan/graph, canonical-json)', match: (f) => f.url.includes('/plan/graph') || f.url.includes('/plan/canonical-json') },
+  { name: 'stage graph + keys (plan/graph, canonical-json)', match: (f) => f.url.includes('/plan/graph') || f.url.includes('/src/canonical-json') },
   { name: 'diff + explain (plan/diff, json-diff, render)', match: (f) => f.url.includes('/plan/diff') || f.url.includes('/plan/json-diff') || f.url.includes('/plan/render') },
   ...VALIDATE_PHASES,
 ];

@@ -4,7 +4,10 @@ import type { OptionSpec, ParsedArgs } from './command.js';
 /** `--no-cache`: read every file afresh and write no cache file. */
 export const noCacheOption: OptionSpec[string] = { type: 'boolean' };
 
-export const NO_CACHE_HELP = '  --no-cache        do not read or write the definition cache (.quiver/cache; QUIVER_CACHE_DIR moves it)';
+/** The --help line for --no-cache, its description starting at `column` (to align with the command's other options). */
+export function noCacheHelp(column = 20): string {
+  return `  --no-cache${' '.repeat(Math.max(1, column - 12))}do not read or write the definition cache (.quiver/cache; QUIVER_CACHE_DIR moves it)`;
+}
 
 /**
  * The definition cache for a command on `repo`: the repository's cache

@@ -3,7 +3,7 @@
  * a broken file declares), through an optional content cache.
  *
  * An outcome depends only on the file's path and bytes, so it is cached by
- * them. Cached values are JSON data; what is not data, the position lookups
+ * the path and the bytes' git blob id. Cached values are JSON data; what is not data, the position lookups
  * (a def's `locate`, an expression's `origin.positionAt`), is re-attached
  * lazily: the first lookup re-parses the file from the bytes at hand and
  * answers from that parse. Positions are only needed to report a problem,
@@ -92,13 +92,11 @@ interface CachedPbtxt {
 export async function loadPbtxtFile(path: string, content: FileContent, kind: PbtxtKind, cache?: ContentCache): Promise<PbtxtOutcome> {
   if (!cache) return parsePbtxt(path, await content.read(), kind);
   const key = cache.key(`pbtxt:${kind}`, path, content.id);
-  let hit = cache.get<CachedPbtxt>(key);
-  let fresh: PbtxtOutcome | undefined;
+  const hit = cache.get<CachedPbtxt>(key);
   if (!hit) {
-    fresh = parsePbtxt(path, await content.read(), kind);
-    // JSON drops the functions (locate, positionAt); rehydrate() puts them back.
-    hit = JSON.parse(JSON.stringify({ diagnostics: fresh.diagnostics, def: fresh.def, brokenName: fresh.brokenName })) as CachedPbtxt;
-    cache.set(key, hit);
+    const fresh = parsePbtxt(path, await content.read(), kind);
+    // JSON drops the functions (locate, positionAt); hydrate() puts them back on a hit.
+    cache.set(key, JSON.parse(JSON.stringify({ diagnostics: fresh.diagnostics, def: fresh.def, brokenName: fresh.brokenName })));
     if (fresh.def) fresh.def.contentKey = key;
     return fresh;
   }

@@ -7,7 +7,7 @@
 import type { CompiledRepo } from '../compile/index.js';
 import type { RepoConfig } from '../config/index.js';
 import { COMPILER_VERSION, KEY_VERSION, TRAINER_VERSION } from '../version.js';
-import { keyOf } from './canonical-json.js';
+import { keyOf } from '../canonical-json.js';
 
 export type StageKind = 'parse' | 'features' | 'train' | 'release';
 

@@ -5,7 +5,7 @@ import { renderText, sortDiagnostics } from '../../diag/index.js';
 import { WorkingTreeFiles } from '../../config/index.js';
 import { computePlan, GitRevisionFiles, loadBaseRevision, loadRevision, renderPlanText, type BaseRevision } from '../../plan/index.js';
 import { repoOption } from '../options.js';
-import { NO_CACHE_HELP, noCacheOption, openDefinitionCache } from '../definition-cache.js';
+import { noCacheHelp, noCacheOption, openDefinitionCache } from '../definition-cache.js';
 import { main } from '../main.js';
 
 export const command: Command = {
@@ -22,7 +22,7 @@ Options:
   --repo DIR   the config repository (default: the current folder)
   --run        run the pipeline after each valid change
   --once       validate and plan once, then exit (for scripts and tests)
-  --no-cache   do not read or write the definition cache (.quiver/cache)
+${noCacheHelp(15)}
   -h, --help   show this help
 
 Stop with Ctrl-C. Exit codes: 0 on Ctrl-C (or --once with a valid config), 1 --once with an invalid config, 2 usage error.

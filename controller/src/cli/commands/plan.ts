@@ -5,7 +5,7 @@ import { renderText, sortDiagnostics } from '../../diag/index.js';
 import { WorkingTreeFiles, type RepoFiles } from '../../config/index.js';
 import { computePlan, GitRevisionFiles, loadBaseRevision, loadRevision, planJson, renderPlanMarkdown, renderPlanText, type BaseRevision } from '../../plan/index.js';
 import { outputOption, repoOption } from '../options.js';
-import { NO_CACHE_HELP, noCacheOption, openDefinitionCache } from '../definition-cache.js';
+import { noCacheHelp, noCacheOption, openDefinitionCache } from '../definition-cache.js';
 
 export const command: Command = {
   name: 'plan',
@@ -27,7 +27,7 @@ Options:
   --head REF        the revision to plan (default: the working tree)
   --store URI       also consult this store (file://... or s3://...); 'config' uses quiver.yaml's storage root
   --output FORMAT   text (default), json, or markdown (for a pull-request comment)
-${NO_CACHE_HELP}
+${noCacheHelp()}
   -h, --help        show this help
 
 Exit codes: 0 planned, 1 a revision's config is invalid, 2 usage error, 3 git or store failure.

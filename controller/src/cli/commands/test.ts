@@ -4,7 +4,7 @@ import { FindingError, UsageError } from '../errors.js';
 import { hasErrors, renderGithub, renderText, sortDiagnostics } from '../../diag/index.js';
 import { runConfigTests } from '../../exec/config-tests.js';
 import { outputOption, repoOption } from '../options.js';
-import { NO_CACHE_HELP, noCacheOption, openSingleRevisionCache } from '../definition-cache.js';
+import { noCacheHelp, noCacheOption, openSingleRevisionCache } from '../definition-cache.js';
 import { validateRepo } from '../validate-repo.js';
 
 export const command: Command = {
@@ -21,7 +21,7 @@ place in the test file.
 Options:
   --repo DIR        the config repository (default: the current folder)
   --output FORMAT   text (default), json, or github (workflow annotations)
-${NO_CACHE_HELP}
+${noCacheHelp()}
   -h, --help        show this help
 
 Exit codes: 0 all cases pass, 1 a case failed or the config is invalid, 2 usage error.

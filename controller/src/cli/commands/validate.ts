@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { hasErrors, renderGithub, renderJson, renderText, sortDiagnostics } from '../../diag/index.js';
 import { validateRepo } from '../validate-repo.js';
 import { outputOption, repoOption } from '../options.js';
-import { NO_CACHE_HELP, noCacheOption, openSingleRevisionCache } from '../definition-cache.js';
+import { noCacheHelp, noCacheOption, openSingleRevisionCache } from '../definition-cache.js';
 
 export const command: Command = {
   name: 'validate',
@@ -19,7 +19,7 @@ reported in one run, each at its file:line:column.
 Options:
   --repo DIR        the config repository (default: the current folder)
   --output FORMAT   text (default), json, or github (workflow annotations)
-${NO_CACHE_HELP}
+${noCacheHelp()}
   -h, --help        show this help
 
 Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error.

@@ -1,7 +1,7 @@
 import type { ContentCache } from '../../cache/content-cache.js';
 import type { Diagnostic } from '../../diag/index.js';
 import type { RepoConfig } from '../../config/index.js';
-import { canonicalJson, deepFreeze, frozenWithText } from '../../plan/canonical-json.js';
+import { canonicalJson, deepFreeze, frozenWithText } from '../../canonical-json.js';
 import type { CanonicalFeatureSet } from './feature-plan.js';
 import type { CanonicalSource } from './parse-plan.js';
 import type { FeaturePlan, ParsePlan } from './types.js';

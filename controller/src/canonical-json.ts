@@ -1,3 +1,8 @@
+/**
+ * Canonical JSON and the keys hashed over it. Shared by the compiler (which
+ * freezes canonical forms and may know their text from the cache) and the
+ * planner (stage keys), so it sits below both.
+ */
 import { createHash } from 'node:crypto';
 
 /**
