@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countCaptureGroups } from './regex-groups.js';
+import { countCaptureGroups, keepCaptureGroups } from './regex-groups.js';
 
 describe('countCaptureGroups', () => {
   it.each([
@@ -17,5 +17,21 @@ describe('countCaptureGroups', () => {
     expect(countCaptureGroups('a)').error).toBe("the ')' at offset 1 has no matching '('");
     expect(countCaptureGroups('[ab').error).toBe("the '[' at offset 0 is never closed");
     expect(countCaptureGroups('ab\\').error).toBe('it ends with a lone backslash');
+  });
+});
+
+describe('keepCaptureGroups', () => {
+  it.each([
+    ['^(a)(b)(c)$', [2], '^(?:a)(b)(?:c)$'],
+    ['^(a)(b)(c)$', [1, 3], '^(a)(?:b)(c)$'],
+    ['^(a)(b)(c)$', [], '^(?:a)(?:b)(?:c)$'],
+    ['(?s)^(x(y))(?:z)(?P<n>w)(?<m>v)$', [2, 4], '(?s)^(?:x(y))(?:z)(?:w)(?<m>v)$'],
+    ['[(](x)\\((y)\\)[^)(]', [2], '[(](?:x)\\((y)\\)[^)(]'],
+  ])('%s keeping %j is %s', (p, keep, want) => {
+    expect(keepCaptureGroups(p, keep)).toBe(want);
+    expect(countCaptureGroups(want).count).toBe(keep.length);
+  });
+  it('refuses an invalid pattern', () => {
+    expect(() => keepCaptureGroups('(a', [1])).toThrow(/never closed/);
   });
 });

@@ -1,16 +1,24 @@
 /**
- * Counts the capture groups of a regular expression without compiling it: the
+ * Capture groups of a regular expression, found without compiling it: the
  * patterns are RE2/Java syntax ((?s), (?m) inline flags), which JavaScript's
  * RegExp does not accept. Also catches unbalanced parentheses and brackets.
  */
-export function countCaptureGroups(pattern: string): { count: number; error?: string } {
-  let count = 0;
+
+/** One capture group's opening: where its '(' is, and how long its header is ('(' or '(?P<name>'). */
+interface GroupOpen {
+  offset: number;
+  headerLength: number;
+}
+
+/** Every capture group's opening in order (group k is element k-1), or the first syntax problem. */
+function scanGroups(pattern: string): { groups: GroupOpen[]; error?: string } {
+  const groups: GroupOpen[] = [];
   let depth = 0;
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i];
     if (ch === '\\') {
       i++;
-      if (i >= pattern.length) return { count, error: 'it ends with a lone backslash' };
+      if (i >= pattern.length) return { groups, error: 'it ends with a lone backslash' };
       continue;
     }
     if (ch === '[') {
@@ -19,21 +27,51 @@ export function countCaptureGroups(pattern: string): { count: number; error?: st
       if (pattern[j] === '^') j++;
       if (pattern[j] === ']') j++;
       for (; j < pattern.length && pattern[j] !== ']'; j++) if (pattern[j] === '\\') j++;
-      if (j >= pattern.length) return { count, error: `the '[' at offset ${i} is never closed` };
+      if (j >= pattern.length) return { groups, error: `the '[' at offset ${i} is never closed` };
       i = j;
       continue;
     }
     if (ch === '(') {
       depth++;
-      if (pattern[i + 1] !== '?') count++;
-      else if (/^\?P?<[A-Za-z_]/.test(pattern.slice(i + 1, i + 5))) count++;
+      if (pattern[i + 1] !== '?') groups.push({ offset: i, headerLength: 1 });
+      else {
+        const named = /^\?P?<[A-Za-z_][A-Za-z0-9_]*>/.exec(pattern.slice(i + 1));
+        if (named) groups.push({ offset: i, headerLength: 1 + named[0].length });
+      }
       continue;
     }
     if (ch === ')') {
       depth--;
-      if (depth < 0) return { count, error: `the ')' at offset ${i} has no matching '('` };
+      if (depth < 0) return { groups, error: `the ')' at offset ${i} has no matching '('` };
     }
   }
-  if (depth > 0) return { count, error: `${depth} '(' never closed` };
-  return { count };
+  if (depth > 0) return { groups, error: `${depth} '(' never closed` };
+  return { groups };
+}
+
+export function countCaptureGroups(pattern: string): { count: number; error?: string } {
+  const { groups, error } = scanGroups(pattern);
+  return error === undefined ? { count: groups.length } : { count: groups.length, error };
+}
+
+/**
+ * The same pattern with only the listed groups (1-based) capturing: every
+ * other group becomes non-capturing '(?:'. The kept groups are renumbered
+ * 1.. in their order in the pattern, so with `keep` ascending, group
+ * `keep[i]` of the original is group i+1 of the result. It captures the same
+ * text: the match RE2 chooses does not depend on which groups capture. Throws
+ * on a pattern countCaptureGroups reports as invalid (config checks come first).
+ */
+export function keepCaptureGroups(pattern: string, keep: readonly number[]): string {
+  const { groups, error } = scanGroups(pattern);
+  if (error !== undefined) throw new Error(`keepCaptureGroups: ${error}`);
+  const kept = new Set(keep);
+  let out = '';
+  let at = 0;
+  groups.forEach((g, i) => {
+    if (kept.has(i + 1)) return;
+    out += `${pattern.slice(at, g.offset)}(?:`;
+    at = g.offset + g.headerLength;
+  });
+  return out + pattern.slice(at);
 }

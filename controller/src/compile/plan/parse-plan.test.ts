@@ -1,7 +1,8 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderCast } from '../types/index.js';
-import { rawCast } from './parse-plan.js';
+import type { SourceDef } from '../../config/index.js';
+import { compileParsePlan, rawCast } from './parse-plan.js';
 
 /** Every string over `alphabet` up to `maxLen` characters. */
 function strings(alphabet: string[], maxLen: number): string[] {
@@ -62,5 +63,58 @@ describe('rawCast (DuckDB number casts of raw fields)', () => {
     expect(rawCast('s', 'BOOLEAN', 'duckdb')).toBe(renderCast('s', 'STRING', 'BOOLEAN', 'duckdb'));
     expect(rawCast('s', 'TIMESTAMP', 'duckdb')).toBe(renderCast('s', 'STRING', 'TIMESTAMP', 'duckdb'));
     expect(rawCast('s', 'STRING', 'duckdb')).toBe('s');
+  });
+});
+
+describe('regex sources on DuckDB: groups extracted in batches', () => {
+  // Nine groups, one named, one nested, one optional, parentheses in classes: three batches.
+  const pattern = String.raw`^([A-Z][a-z]{2}) +([0-9]{1,2}) (([0-9]{2}):[0-9]{2}):([0-9]{2}) (?P<host>\S+) ([^\[:(]+)(?:\[([0-9]+)\])?: (.*)$`;
+  const groups = 9;
+  const lines = [
+    'Jan  5 10:11:12 web-1 sshd[42]: Failed password for root from 10.0.0.1 port 22 ssh2',
+    'Feb 15 23:59:01 db cron: (root) CMD (run-parts)',
+    'Mar  1 00:00:00 h sudo[7]: ',
+    'not a syslog line',
+    '',
+    'Apr 30 12:34:56 host-[2] kernel: [1.0] (paren) message: with: colons',
+  ];
+  const src = {
+    kind: 'source',
+    name: 'many_groups',
+    description: '',
+    format: { kind: 'regex', pattern, groups },
+    fields: Array.from({ length: groups }, (_, i) => ({
+      name: `f${i + 1}`, displayName: '', description: '', dataType: 'STRING', index: [i + 1], path: [], nullValues: [], position: i,
+    })),
+  } as unknown as SourceDef; // the compiler reads only these members of a loaded source
+
+  it('yields the values one extraction of every group yields', async () => {
+    const r = compileParsePlan(src);
+    expect(r.diagnostics).toEqual([]);
+    const sql = r.plan?.sql.duckdb ?? '';
+    // Batches of at most four captures: the wrapper and 3 groups, then 4, then 2.
+    const lists = [...sql.matchAll(/regexp_extract\(_text, '(?:[^']|'')*', \[([^\]]*)\]\)/g)].map((m) => (m[1] ?? '').split(', ').length);
+    expect(lists).toEqual([4, 4, 2]);
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    try {
+      const values = lines.map((l, i) => `(0, ${i + 1}, '${l.replace(/'/g, "''")}')`).join(', ');
+      await conn.run(`CREATE TEMP TABLE quiver_lines AS SELECT CAST(f AS INTEGER) AS _fid, CAST(n AS BIGINT) AS _line, t AS line FROM (VALUES ${values}) v(f, n, t)`);
+      await conn.run(`CREATE TEMP TABLE quiver_inputs AS SELECT 0 AS _fid, 'p' AS _part, 'f.log' AS _file, 'f.log' AS _path, CAST(NULL AS VARCHAR) AS _label`);
+      const names = Array.from({ length: groups }, (_, i) => `'g${i + 1}'`).join(', ');
+      const fields = Array.from({ length: groups }, (_, i) => `f${i + 1}`);
+      const got = await conn.runAndReadAll(`SELECT _line, _status, ${fields.join(', ')} FROM (${sql}) ORDER BY _line`);
+      const want = await conn.runAndReadAll(
+        `SELECT _line, CASE WHEN regexp_full_match(line, '${pattern.replace(/'/g, "''")}') THEN 'ok' ELSE 'rejected' END AS _status, ${fields.map((f, i) => `x.g${i + 1} AS ${f}`).join(', ')}
+         FROM (SELECT _line, line, regexp_extract(line, '^(?:${pattern.replace(/'/g, "''")})$', [${names}]) AS x FROM quiver_lines) ORDER BY _line`,
+      );
+      const rows = got.getRowObjectsJson();
+      expect(rows.filter((o) => o['_status'] === 'ok')).toHaveLength(4);
+      expect(rows.find((o) => o['_line'] === '2')?.['f6']).toBe('db');
+      expect(rows).toEqual(want.getRowObjectsJson());
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
   });
 });

@@ -10,7 +10,7 @@
  *   final     filter → _status 'filtered', labels, Quiver's columns
  */
 import { diagnostic, type Diagnostic } from '../../diag/index.js';
-import type { DataType, DatasetDef, ExprSource, FieldDef, SourceDef, SourceFormat } from '../../config/index.js';
+import { keepCaptureGroups, type DataType, type DatasetDef, type ExprSource, type FieldDef, type SourceDef, type SourceFormat } from '../../config/index.js';
 import { COMPILER_VERSION } from '../../version.js';
 import { compileExpression, type CompiledExpr, type Scope, type ScopeEntry } from '../expr/compile.js';
 import { CAST_TEXT_GRAMMARS, renderCast, sqlTypeOf, type Engine } from '../types/index.js';
@@ -83,10 +83,21 @@ function formatStage(
     // Wrapped so group 1 is the whole record: a non-empty group 1 means "matched".
     const wrapped = `^(${format.pattern})$`;
     if (e === 'duckdb') {
-      const names = ['_m', ...Array.from({ length: format.groups }, (_, i) => `g${i + 1}`)];
-      inner = `(SELECT *, regexp_extract(_text, ${lit(wrapped, e)}, [${names.map((n) => lit(n, e)).join(', ')}]) AS _g FROM ${from})`;
-      rawCols = groups.map((g) => (g === 0 ? `_g._m AS _r0` : `_g.g${g} AS _r${g}`));
-      checks = [{ when: `NOT (CASE WHEN _text = '' THEN regexp_full_match('', ${lit(format.pattern, e)}) ELSE _g._m <> '' END)`, status: 'rejected', reason: 'does not match the regex' }];
+      // The groups the fields use, in batches of at most four per regexp_extract: RE2 extracts up
+      // to five captures (the whole match counts) with its one-pass engine, and more with slower
+      // ones, about 3x per line. Each batch reads the pattern with only its groups capturing
+      // (keepCaptureGroups: the same texts); the first also holds the wrapper group.
+      const used = groups.filter((g) => g > 0);
+      const batches = [used.slice(0, 3)];
+      for (let k = 3; k < used.length; k += 4) batches.push(used.slice(k, k + 4));
+      const extracts = batches.map((b, k) => {
+        const only = keepCaptureGroups(format.pattern, b);
+        const names = [...(k === 0 ? ['_m'] : []), ...b.map((g) => `g${g}`)];
+        return `regexp_extract(_text, ${lit(k === 0 ? `^(${only})$` : `^(?:${only})$`, e)}, [${names.map((n) => lit(n, e)).join(', ')}]) AS _g${k}`;
+      });
+      inner = `(SELECT *, ${extracts.join(', ')} FROM ${from})`;
+      rawCols = groups.map((g) => (g === 0 ? `_g0._m AS _r0` : `_g${batches.findIndex((b) => b.includes(g))}.g${g} AS _r${g}`));
+      checks = [{ when: `NOT (CASE WHEN _text = '' THEN regexp_full_match('', ${lit(format.pattern, e)}) ELSE _g0._m <> '' END)`, status: 'rejected', reason: 'does not match the regex' }];
     } else {
       rawCols = groups.map((g) => `regexp_extract(_text, ${lit(wrapped, e)}, ${g + 1}) AS _r${g}`);
       checks = [{ when: `NOT (_text RLIKE ${lit(wrapped, e)})`, status: 'rejected', reason: 'does not match the regex' }];
