@@ -5,46 +5,43 @@ import { createGunzip } from 'node:zlib';
 import { Transform } from 'node:stream';
 
 export interface RawFileInfo {
-  /** 'crlf' when every line ends in CR LF; 'lf' when none does (LF or lone CR). */
+  /**
+   * How DuckDB reads the file's lines as Spark does. 'crlf': some line ends in CR LF and none in a
+   * lone CR (DuckDB's '\r\n' reader ends lines at CR LF and at a bare LF alike). 'lf': no line
+   * ends in CR LF (its '\n' reader ends lines at LF and at a lone CR).
+   */
   newline: 'lf' | 'crlf';
   gzip: boolean;
   /** Set when a rewritten copy was read instead: invalid UTF-8 repaired, or mixed line endings made LF. */
   repairedPath?: string;
   invalidUtf8: boolean;
-  /** The file mixed CR LF with LF or lone CR line endings (its copy has LF only). */
+  /** The file mixed CR LF with lone CR line endings, which neither reader splits as Spark does (its copy has LF only). */
   mixedNewlines: boolean;
   bytes: number;
 }
 
 /**
- * Counts line endings the way Hadoop's line reader (Spark) ends lines: LF, CR LF or a lone CR.
- * DuckDB's reader takes one convention per file: with '\n' it ends a line at CR and again at LF
- * (an extra empty line for every CR LF), with '\r\n' it loses text after a lone CR.
+ * Counts the line endings that decide how DuckDB must read a file to end its lines where Hadoop's
+ * line reader (Spark) does: at LF, CR LF or a lone CR. DuckDB's reader takes one convention per
+ * file: with '\n' it ends a line at CR and again at LF (an extra empty line for every CR LF),
+ * with '\r\n' it loses the text after a lone CR. Bare LFs are read right either way.
  */
 class NewlineCounter {
   private counting = false; // from the first chunk with a CR on
-  private lfBefore = false; // an LF in a chunk before that
-  private lf = 0;
   private crlf = 0;
   private loneCr = 0;
   private pendingCr = false;
 
   add(chunk: Buffer): void {
-    if (!this.counting) {
-      if (chunk.indexOf(13) < 0) {
-        // The common case, a file without CR: one indexOf per chunk.
-        if (!this.lfBefore && chunk.indexOf(10) >= 0) this.lfBefore = true;
-        return;
-      }
-      this.counting = true;
-    }
+    // The common case, a file without CR: one indexOf per chunk.
+    if (!this.counting && chunk.indexOf(13) < 0) return;
+    this.counting = true;
     if (chunk.length === 0) return;
     if (this.pendingCr) {
       if (chunk[0] === 10) this.crlf++;
       else this.loneCr++;
       this.pendingCr = false;
     }
-    this.lf += countByte(chunk, 10, 0);
     for (let i = chunk.indexOf(13); i >= 0; i = chunk.indexOf(13, i + 1)) {
       if (i + 1 === chunk.length) this.pendingCr = true;
       else if (chunk[i + 1] === 10) this.crlf++;
@@ -57,21 +54,15 @@ class NewlineCounter {
     this.pendingCr = false;
   }
 
-  /** Every line break is CR LF. */
-  get allCrlf(): boolean {
-    return this.crlf > 0 && this.loneCr === 0 && !this.lfBefore && this.lf === this.crlf;
+  /** Some line ends in CR LF and none in a lone CR: DuckDB's '\r\n' reader splits it as Spark does. */
+  get crlfReadable(): boolean {
+    return this.crlf > 0 && this.loneCr === 0;
   }
 
-  /** CR LF together with LF or lone CR. */
+  /** CR LF together with lone CR: no DuckDB convention reads it; it is rewritten with LF. */
   get mixed(): boolean {
-    return this.crlf > 0 && !this.allCrlf;
+    return this.crlf > 0 && this.loneCr > 0;
   }
-}
-
-function countByte(buf: Buffer, byte: number, from: number): number {
-  let n = 0;
-  for (let i = buf.indexOf(byte, from); i >= 0; i = buf.indexOf(byte, i + 1)) n++;
-  return n;
 }
 
 const isGzipName = (p: string): boolean => p.endsWith('.gz');
@@ -79,15 +70,15 @@ const isGzipName = (p: string): boolean => p.endsWith('.gz');
 /**
  * What inspectRawFile most likely finds, from the line endings in 16 windows spread over the
  * file (valid UTF-8 assumed, as nearly every log is): the guess to read by while it runs.
- * Undefined when a window already shows mixed endings: the file will be rewritten, and reading
- * it on a guess would only take CPU from that.
+ * Undefined when a window already shows CR LF and lone CR endings: the file will be rewritten,
+ * and reading it on a guess would only take CPU from that.
  */
 export function assumedRawFile(path: string): RawFileInfo | undefined {
   const gzip = isGzipName(path);
   const guess = (newline: RawFileInfo['newline']): RawFileInfo => ({ newline, gzip, invalidUtf8: false, mixedNewlines: false, bytes: 0 });
   if (gzip) return guess('lf');
   let crlf = 0;
-  let other = 0; // LF without CR, or a lone CR
+  let loneCr = 0;
   try {
     const fd = openSync(path, 'r');
     try {
@@ -97,14 +88,12 @@ export function assumedRawFile(path: string): RawFileInfo | undefined {
       for (let k = 0; k < windows; k++) {
         const at = Math.floor(((size - win.length) * k) / (windows - 1));
         const n = readSync(fd, win, 0, win.length, Math.max(0, at));
-        const w = win.subarray(0, n);
-        // From the first complete line ending (a window may start inside a CR LF).
-        for (let i = w.indexOf(10, 1); i >= 0 && i < n; i = w.indexOf(10, i + 1)) {
-          if (w[i - 1] === 13) crlf++;
-          else other++;
+        // A CR as a window's last byte is left for the inspection to classify.
+        for (let i = win.indexOf(13); i >= 0 && i + 1 < n; i = win.indexOf(13, i + 1)) {
+          if (win[i + 1] === 10) crlf++;
+          else loneCr++;
         }
-        for (let i = w.indexOf(13); i >= 0 && i + 1 < n; i = w.indexOf(13, i + 1)) if (w[i + 1] !== 10) other++;
-        if (crlf > 0 && other > 0) return undefined;
+        if (crlf > 0 && loneCr > 0) return undefined;
         if (size <= win.length) break;
       }
     } finally {
@@ -156,9 +145,10 @@ export async function inspectRawFile(path: string, repairTo: string): Promise<Ra
   newlines.finish();
   if (valid && carry.length && !isUtf8(carry)) valid = false;
   const mixed = newlines.mixed;
-  const info: RawFileInfo = { newline: newlines.allCrlf ? 'crlf' : 'lf', gzip, invalidUtf8: !valid, mixedNewlines: mixed, bytes };
+  const info: RawFileInfo = { newline: newlines.crlfReadable ? 'crlf' : 'lf', gzip, invalidUtf8: !valid, mixedNewlines: mixed, bytes };
   if (!valid || mixed) {
-    await rewrite(path, gzip, repairTo, { repairUtf8: !valid, toLf: mixed });
+    // The copy is read with '\n': its CR LFs become LF too.
+    await rewrite(path, gzip, repairTo, { repairUtf8: !valid, toLf: mixed || info.newline === 'crlf' });
     info.repairedPath = repairTo;
     info.gzip = false;
     info.newline = 'lf';

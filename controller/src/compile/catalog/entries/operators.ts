@@ -27,6 +27,15 @@ function negatable(positive: (c: RenderContext) => string, negative: (c: RenderC
   return (c) => (c.negated ? negative(c) : positive(c));
 }
 
+/**
+ * DuckDB's ESCAPE clause, only where the (literal) pattern needs it: LIKE ... ESCAPE binds
+ * like_escape, which DuckDB's optimizer does not rewrite into prefix/contains tests.
+ */
+function likeEscape(c: RenderContext): string {
+  const v = c.args[1]?.literal;
+  return typeof v === 'string' && !v.includes('\\') ? '' : " ESCAPE '\\'";
+}
+
 const INTS = (values: unknown[]) => col('x', 'INT', values);
 const LONGS = (values: unknown[]) => col('x', 'LONG', values);
 const DOUBLES = (values: unknown[]) => col('x', 'DOUBLE', values);
@@ -269,7 +278,7 @@ export const OPERATORS: CatalogEntry[] = [
     signatures: [{ params: [p('a', 'STRING'), p('pattern', 'STRING', { literal: true })], result: 'BOOLEAN' }],
     doc: "SQL pattern match: % is any run of characters, _ is one character, \\ escapes (write '\\\\%' in a pattern for a literal %).",
     semantics:
-      "Case-sensitive on both engines; _ matches one character (not byte). The pattern must be a literal, and a backslash may only escape %, _ or itself (Spark fails at run time otherwise). DuckDB has no default escape character, so it is rendered with ESCAPE '\\'.",
+      "Case-sensitive on both engines; _ matches one character (not byte). The pattern must be a literal, and a backslash may only escape %, _ or itself (Spark fails at run time otherwise). DuckDB has no default escape character, so a pattern with a backslash is rendered with ESCAPE '\\' (one without is rendered plain: DuckDB turns a plain LIKE 'abc%' or '%abc%' into a prefix or substring test, and LIKE ... ESCAPE runs about five times slower).",
     check: (c) => {
       const v = c.args[1]?.literal;
       if (typeof v !== 'string') return;
@@ -292,7 +301,7 @@ export const OPERATORS: CatalogEntry[] = [
       }
     },
     render: {
-      duckdb: negatable((c) => `(${s(c, 0)} LIKE ${s(c, 1)} ESCAPE '\\')`, (c) => `(${s(c, 0)} NOT LIKE ${s(c, 1)} ESCAPE '\\')`),
+      duckdb: negatable((c) => `(${s(c, 0)} LIKE ${s(c, 1)}${likeEscape(c)})`, (c) => `(${s(c, 0)} NOT LIKE ${s(c, 1)}${likeEscape(c)})`),
       spark: negatable((c) => `(${s(c, 0)} LIKE ${s(c, 1)})`, (c) => `(${s(c, 0)} NOT LIKE ${s(c, 1)})`),
     },
     examples: [
