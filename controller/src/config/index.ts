@@ -6,4 +6,4 @@ export { WorkingTreeFiles, type RepoFiles } from './repo-files.js';
 export { matchRepoPaths, RuleCodes, timeFieldOf } from './rules.js';
 export { DefCodes, parseWindow } from './pbtxt-defs.js';
 export { YamlCodes } from './yaml/parse-manifest.js';
-export { countCaptureGroups, keepCaptureGroups } from './regex-groups.js';
+export { countCaptureGroups, hasLazyQuantifier, keepCaptureGroups } from './regex-groups.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countCaptureGroups, keepCaptureGroups } from './regex-groups.js';
+import { countCaptureGroups, hasLazyQuantifier, keepCaptureGroups } from './regex-groups.js';
 
 describe('countCaptureGroups', () => {
   it.each([
@@ -33,5 +33,24 @@ describe('keepCaptureGroups', () => {
   });
   it('refuses an invalid pattern', () => {
     expect(() => keepCaptureGroups('(a', [1])).toThrow(/never closed/);
+  });
+});
+
+describe('hasLazyQuantifier', () => {
+  it.each([
+    ['(?s)^([A-Z]+) (\\S+)\\n(.*?)(?:\\n\\n(.*))?$', true],
+    ['a+?b', true],
+    ['a??', true],
+    ['x{2,5}?', true],
+    ['(?U)a*', true],
+    ['(?sU:a*)b', true],
+    ['^([A-Z][a-z]{2} +[0-9]{1,2}) (\\S+)(?:\\[([0-9]+)\\])?: (.*)$', false],
+    ['(?:a)?(?P<n>b)?', false],
+    ['(?i-U)a*', false],
+    ['[*?]a\\*?', false],
+    ['\\??', false],
+    ['a{x}?', false],
+  ])('%s: %s', (p, lazy) => {
+    expect(hasLazyQuantifier(p)).toBe(lazy);
   });
 });

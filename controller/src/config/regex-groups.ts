@@ -11,14 +11,35 @@ interface GroupOpen {
 }
 
 /** Every capture group's opening in order (group k is element k-1), or the first syntax problem. */
-function scanGroups(pattern: string): { groups: GroupOpen[]; error?: string } {
+function scanGroups(pattern: string): { groups: GroupOpen[]; lazy: boolean; error?: string } {
   const groups: GroupOpen[] = [];
   let depth = 0;
+  let lazy = false;
+  let afterQuantifier = false; // the previous token was *, +, ?, or {n,m}: a '?' now makes it lazy
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i];
+    const quantified = afterQuantifier;
+    afterQuantifier = false;
+    if (ch === '*' || ch === '+') {
+      afterQuantifier = true;
+      continue;
+    }
+    if (ch === '?') {
+      if (quantified) lazy = true;
+      else afterQuantifier = true;
+      continue;
+    }
+    if (ch === '{') {
+      const rep = /^\{[0-9]+(?:,[0-9]*)?\}/.exec(pattern.slice(i));
+      if (rep) {
+        i += rep[0].length - 1;
+        afterQuantifier = true;
+      }
+      continue;
+    }
     if (ch === '\\') {
       i++;
-      if (i >= pattern.length) return { groups, error: 'it ends with a lone backslash' };
+      if (i >= pattern.length) return { groups, lazy, error: 'it ends with a lone backslash' };
       continue;
     }
     if (ch === '[') {
@@ -27,7 +48,7 @@ function scanGroups(pattern: string): { groups: GroupOpen[]; error?: string } {
       if (pattern[j] === '^') j++;
       if (pattern[j] === ']') j++;
       for (; j < pattern.length && pattern[j] !== ']'; j++) if (pattern[j] === '\\') j++;
-      if (j >= pattern.length) return { groups, error: `the '[' at offset ${i} is never closed` };
+      if (j >= pattern.length) return { groups, lazy, error: `the '[' at offset ${i} is never closed` };
       i = j;
       continue;
     }
@@ -37,21 +58,34 @@ function scanGroups(pattern: string): { groups: GroupOpen[]; error?: string } {
       else {
         const named = /^\?P?<[A-Za-z_][A-Za-z0-9_]*>/.exec(pattern.slice(i + 1));
         if (named) groups.push({ offset: i, headerLength: 1 + named[0].length });
+        // (?U) swaps greedy and lazy: count it as lazy.
+        const flags = /^\?([a-zA-Z-]*)[:)]/.exec(pattern.slice(i + 1));
+        if (flags?.[1]?.split('-')[0]?.includes('U')) lazy = true;
+        i++; // the '?' of the group syntax is no quantifier
       }
       continue;
     }
     if (ch === ')') {
       depth--;
-      if (depth < 0) return { groups, error: `the ')' at offset ${i} has no matching '('` };
+      if (depth < 0) return { groups, lazy, error: `the ')' at offset ${i} has no matching '('` };
     }
   }
-  if (depth > 0) return { groups, error: `${depth} '(' never closed` };
-  return { groups };
+  if (depth > 0) return { groups, lazy, error: `${depth} '(' never closed` };
+  return { groups, lazy };
 }
 
 export function countCaptureGroups(pattern: string): { count: number; error?: string } {
   const { groups, error } = scanGroups(pattern);
   return error === undefined ? { count: groups.length } : { count: groups.length, error };
+}
+
+/**
+ * Whether the pattern has a lazy quantifier (*?, +?, ??, {n,m}? or the (?U) flag). A lazy
+ * quantifier only matters where the pattern is ambiguous, and RE2's fast one-pass engine
+ * takes no ambiguous pattern. Invalid patterns: false (config checks report them).
+ */
+export function hasLazyQuantifier(pattern: string): boolean {
+  return scanGroups(pattern).lazy;
 }
 
 /**
