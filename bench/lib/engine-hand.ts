@@ -142,7 +142,7 @@ FROM c`;
 
 const WEB_RE = String.raw`(?s)^([A-Z]+) (\S+) (HTTP/[0-9.]+)\n(.*?)(?:\n\n(.*))?$`;
 
-/** web_http -> web_request: records by a running count of request lines, then one regex per record. */
+/** web_http -> web_request: records by a running count of request lines, then one regex per record (string_agg ORDER BY: in this one streaming query no slower than Quiver's sorted-list join, measured). */
 function webSql(path: string, ref: string): string {
   return `WITH l AS (
   SELECT ln, CASE WHEN suffix(line, chr(13)) THEN left(line, length(line) - 1) ELSE coalesce(line, '') END AS t FROM (${linesOf(path)})
@@ -168,9 +168,9 @@ SELECT concat(${lit(ref)}, ':', CAST(ln AS VARCHAR)) AS _row_key, CAST(NULL AS T
   CAST(length(path) AS BIGINT) AS path_length,
   CAST(length(query) + length(body) AS BIGINT) AS args_length,
   CAST(length(args) - length(replace(args, '=', '')) AS BIGINT) AS arg_count,
-  CAST(length(regexp_replace(args, '[A-Za-z0-9]', '', 'g')) AS BIGINT) AS args_special,
-  CAST(length(regexp_replace(args, '[^0-9]', '', 'g')) AS BIGINT) AS args_digits,
-  CAST(length(regexp_replace(args, '[^A-Z]', '', 'g')) AS BIGINT) AS args_upper,
+  CAST(length(regexp_replace(args, '[A-Za-z0-9]+', '', 'g')) AS BIGINT) AS args_special,
+  CAST(length(regexp_replace(args, '[^0-9]+', '', 'g')) AS BIGINT) AS args_digits,
+  CAST(length(regexp_replace(args, '[^A-Z]+', '', 'g')) AS BIGINT) AS args_upper,
   CAST(length(args) - length(replace(args, '%', '')) AS BIGINT) AS percent_escapes,
   CASE WHEN length(args) = 0 THEN 0.0 ELSE list_sum(list_transform(map_values(list_aggregate(string_split(args, ''), 'histogram')), lambda n: -(n / length(args)) * log2(n / length(args)))) END AS args_entropy,
   regexp_matches(largs, '(select|union|insert|drop|delete|update|where|--|%27|%22)') AS sql_keywords,

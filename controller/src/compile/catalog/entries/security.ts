@@ -25,17 +25,20 @@ const V4_MAPPED = `::[fF]{4}:${V4_PRIVATE}`;
 /** The one pattern behind is_private_ip (exported for its tests). */
 export const PRIVATE_IP_PATTERN = `^(?:${V4_PRIVATE}|${V4_MAPPED}|${V6_LOOPBACK}|${V6_ULA}|${V6_LINK_LOCAL})\\z`;
 
-/** Character classes of count_chars: the pattern of what is removed, so the rest is counted. */
+/**
+ * Character classes of count_chars: the pattern of what is removed, so the rest is counted. Runs
+ * ('+') are removed in one match each: one match per character made the replace 5-10x slower.
+ */
 export const CHAR_CLASSES: Record<string, { remove: string; doc: string }> = {
-  digit: { remove: '[^0-9]', doc: 'ASCII digits 0-9' },
-  upper: { remove: '[^A-Z]', doc: 'ASCII upper-case letters A-Z' },
-  lower: { remove: '[^a-z]', doc: 'ASCII lower-case letters a-z' },
-  letter: { remove: '[^A-Za-z]', doc: 'ASCII letters' },
-  alnum: { remove: '[^A-Za-z0-9]', doc: 'ASCII letters and digits' },
-  space: { remove: '[^ \\t\\n\\r\\f\\x{0B}]', doc: 'space, tab, newline, carriage return, form feed, vertical tab' },
-  punct: { remove: '[^!-\\/:-@\\[-\\x{60}\\{-~]', doc: 'ASCII punctuation and symbols' },
-  special: { remove: '[A-Za-z0-9]', doc: 'everything that is not an ASCII letter or digit (punctuation, spaces, non-ASCII)' },
-  non_ascii: { remove: '[\\x{0}-\\x{7F}]', doc: 'characters outside ASCII' },
+  digit: { remove: '[^0-9]+', doc: 'ASCII digits 0-9' },
+  upper: { remove: '[^A-Z]+', doc: 'ASCII upper-case letters A-Z' },
+  lower: { remove: '[^a-z]+', doc: 'ASCII lower-case letters a-z' },
+  letter: { remove: '[^A-Za-z]+', doc: 'ASCII letters' },
+  alnum: { remove: '[^A-Za-z0-9]+', doc: 'ASCII letters and digits' },
+  space: { remove: '[^ \\t\\n\\r\\f\\x{0B}]+', doc: 'space, tab, newline, carriage return, form feed, vertical tab' },
+  punct: { remove: '[^!-\\/:-@\\[-\\x{60}\\{-~]+', doc: 'ASCII punctuation and symbols' },
+  special: { remove: '[A-Za-z0-9]+', doc: 'everything that is not an ASCII letter or digit (punctuation, spaces, non-ASCII)' },
+  non_ascii: { remove: '[\\x{0}-\\x{7F}]+', doc: 'characters outside ASCII' },
 };
 
 export const SECURITY: CatalogEntry[] = [
@@ -103,7 +106,7 @@ export const SECURITY: CatalogEntry[] = [
     aggregate: false,
     signatures: [{ params: [p('str', 'STRING'), p('class', 'STRING', { literal: true })], result: 'INT' }],
     doc: `Number of characters of str in a class: ${Object.entries(CHAR_CLASSES).map(([k, v]) => `'${k}' (${v.doc})`).join(', ')}.`,
-    semantics: "Classes are ASCII-based so they mean the same on both engines; characters are code points. Rendered as `length(regexp_replace(str, '[^class]', ''))`.",
+    semantics: "Classes are ASCII-based so they mean the same on both engines; characters are code points. Rendered as `length(regexp_replace(str, '[^class]+', ''))`.",
     check: (c) => {
       const a = c.args[1];
       if (typeof a?.literal === 'string' && CHAR_CLASSES[a.literal] === undefined) {
