@@ -1,5 +1,5 @@
 /**
- * Capture groups of a regular expression, found without compiling it: the
+ * Capture groups (and lazy quantifiers) of a regular expression, found without compiling it: the
  * patterns are RE2/Java syntax ((?s), (?m) inline flags), which JavaScript's
  * RegExp does not accept. Also catches unbalanced parentheses and brackets.
  */
@@ -82,7 +82,8 @@ export function countCaptureGroups(pattern: string): { count: number; error?: st
 /**
  * Whether the pattern has a lazy quantifier (*?, +?, ??, {n,m}? or the (?U) flag). A lazy
  * quantifier only matters where the pattern is ambiguous, and RE2's fast one-pass engine
- * takes no ambiguous pattern. Invalid patterns: false (config checks report them).
+ * takes no ambiguous pattern. On an invalid pattern it tells what came before the problem
+ * (config checks report the problem itself).
  */
 export function hasLazyQuantifier(pattern: string): boolean {
   return scanGroups(pattern).lazy;
