@@ -5,12 +5,13 @@
  * the raw-file inspection pass, the parse plan's query without writing, the
  * parse stage's partitioned write, and the feature plan's query and write.
  * "Not written" queries count every column (count(COLUMNS(*))), so DuckDB
- * cannot skip computing them.
+ * cannot skip computing them. Last, the fused alternative of docs/adr/0003.
  */
 import { mkdir } from 'node:fs/promises';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { basename, dirname, join } from 'node:path';
 import { openSession, sqlPath } from '../../controller/src/exec/embedded/duckdb-session.js';
-import { inspectRawFile } from '../../controller/src/exec/embedded/raw-inputs.js';
+import { inspectRawFile, type RawFileInfo } from '../../controller/src/exec/embedded/raw-inputs.js';
 import { linesSql } from '../../controller/src/exec/embedded/run-parse.js';
 import type { CompiledPair } from './engine-quiver.js';
 import { logRef } from './engine-quiver.js';
@@ -57,6 +58,45 @@ export async function profileQuiverParse(pair: CompiledPair, logPath: string, wo
     for (const [name, ms] of costs.sort((a, b) => b[1] - a[1]).slice(0, 4)) pieces[`  + ${name} alone`] = ms;
   } finally {
     close();
+  }
+  Object.assign(pieces, await profileFused(pair, logPath, info, workDir));
+  return pieces;
+}
+
+/**
+ * The alternative docs/adr/0003 weighs: parse and features as one query, the parse output never
+ * written (a view over the numbered lines), plus the pass over the lines that counts and samples
+ * rejects, which that design would still need. Run twice: with DuckDB's filter pushdown (it moves
+ * the feature set's filter below the parse projections, computing their regex extractions in the
+ * filter and again above it) and without (every line computes the fields the features read, then
+ * the filter). A plain DuckDB here: the stage session locks its settings.
+ */
+async function profileFused(pair: CompiledPair, logPath: string, info: RawFileInfo, workDir: string): Promise<Record<string, number>> {
+  const pieces: Record<string, number> = {};
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    await conn.run(`SET TimeZone = 'UTC'`);
+    await conn.run(`SET temp_directory = ${sqlPath(join(workDir, 'spill-fused'))}`);
+    await conn.run(`CREATE TEMP TABLE quiver_inputs AS SELECT 0 AS _fid, 'bench' AS _part, ${sqlPath(basename(logPath))} AS _file, ${sqlPath(logRef(logPath))} AS _path, CAST(NULL AS VARCHAR) AS _label`);
+    await conn.run(`CREATE TEMP TABLE quiver_lines AS ${linesSql(0, logPath, info)}`);
+    await conn.run(`CREATE TEMP VIEW quiver_parsed AS SELECT * EXCLUDE (_status, _reason, _raw) FROM (${pair.parse.sql.duckdb}) WHERE _status = 'ok'`);
+    const timed = async (sql: string): Promise<number> => {
+      const t0 = performance.now();
+      await conn.run(sql);
+      return performance.now() - t0;
+    };
+    const out = sqlPath(join(workDir, 'fused.parquet'));
+    pieces['fused alternative (ADR 0003): parse + features as one query, written'] = await timed(`COPY (${pair.features.sql.duckdb}) TO ${out} (FORMAT parquet, COMPRESSION zstd)`);
+    await conn.run(`SET disabled_optimizers = 'filter_pushdown'`);
+    pieces['  the same without filter pushdown'] = await timed(`COPY (${pair.features.sql.duckdb}) TO ${out} (FORMAT parquet, COMPRESSION zstd)`);
+    await conn.run(`RESET disabled_optimizers`);
+    pieces['  + its pass counting and sampling rejects'] = await timed(
+      `SELECT _status, count(*) AS n, list(_line ORDER BY _line) FILTER (WHERE _status = 'rejected')[1:1000] AS sample FROM (${pair.parse.sql.duckdb}) GROUP BY _status`,
+    );
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
   }
   return pieces;
 }
