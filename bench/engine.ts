@@ -5,6 +5,9 @@
  *
  *   (a) quiver  the template repo's plans on DuckDB in process: runParse (raw -> parsed
  *               Parquet) then runFeatures (-> features Parquet), as `quiver run` does
+ *   (a') score  the same plans as `quiver score` runs them over raw logs: a line-based source
+ *               parsed and featurized in one session, nothing written in between
+ *               (runParseFeatures); a multi-line source as (a) (docs/adr/0003)
  *   (b) spark   the same compiled plans on PySpark local[2] (spark-submit of
  *               jobs/spark/quiver_spark_job.py through controller/src/exec/spark), two jobs
  *   (c) hand    one hand-written DuckDB query per format, raw log -> the same feature rows:
@@ -12,11 +15,12 @@
  *
  * Pairs: openssh -> ssh_auth_hourly, zeek_conn -> zeek_conn_event, web_http -> web_request.
  * Rows per second are input lines per second of wall time (parse + features).
- * Targets: (a) within 1.25x of (c)'s time; (a) at least 10x (b)'s rows per second.
+ * Targets: (a) within 1.25x of (c)'s time; (a) at least 10x (b)'s rows per second; (a')/(c)
+ * is printed beside (a)/(c).
  * Every way's output is checked against (a)'s: row count and a checksum of the
  * normalized rows (bench/lib/engine-check.ts).
  *
- *   npx tsx bench/engine.ts [--lines 1e6,1e7] [--formats ssh,zeek,web] [--engines quiver,spark,hand]
+ *   npx tsx bench/engine.ts [--lines 1e6,1e7] [--formats ssh,zeek,web] [--engines quiver,score,spark,hand]
  *                           [--runs 1] [--data-dir DIR] [--spark-memory 4g] [--profile] [--keep] [--output text|json]
  *
  * Each run is a fresh child process (`node --import tsx bench/engine.ts --child ...`), so each
@@ -31,7 +35,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checksumParquet, type Checksum } from './lib/engine-check.js';
 import { runHand } from './lib/engine-hand.js';
-import { compileTemplate, logRef, PAIRS, runQuiver } from './lib/engine-quiver.js';
+import { compileTemplate, logRef, PAIRS, runQuiver, runScorePath } from './lib/engine-quiver.js';
 import { fmtMB, fmtMs, fmtRate, load, machine, repoRoot, runChild } from './lib/measure.js';
 import { ensureScaledLog, sharedDatasets, type LogFormat } from './lib/scale-logs.js';
 
@@ -39,7 +43,7 @@ const { values } = parseArgs({
   options: {
     lines: { type: 'string', default: '1e6,1e7' },
     formats: { type: 'string', default: 'ssh,zeek,web' },
-    engines: { type: 'string', default: 'quiver,spark,hand' },
+    engines: { type: 'string', default: 'quiver,score,spark,hand' },
     runs: { type: 'string', default: '1' },
     'data-dir': { type: 'string' },
     'spark-memory': { type: 'string', default: '4g' },
@@ -54,8 +58,8 @@ const { values } = parseArgs({
   },
 });
 
-type Engine = 'quiver' | 'spark' | 'hand';
-const ENGINES: Engine[] = ['quiver', 'spark', 'hand'];
+type Engine = 'quiver' | 'score' | 'spark' | 'hand';
+const ENGINES: Engine[] = ['quiver', 'score', 'spark', 'hand'];
 const FORMATS: LogFormat[] = ['ssh', 'zeek', 'web'];
 const TARGET_HAND_RATIO = 1.25;
 const TARGET_SPARK_SPEEDUP = 10;
@@ -63,6 +67,8 @@ const RESULT = '__QUIVER_ENGINE_RESULT__';
 
 interface ChildOut {
   ms: number;
+  /** (a') only: parse and features ran fused, in one session. */
+  fused?: boolean;
   parseMs?: number;
   featuresMs?: number;
   records?: number;
@@ -96,6 +102,13 @@ async function child(engine: Engine, format: LogFormat, log: string, work: strin
     const { runSpark } = await import('./lib/engine-spark.js');
     const r = await runSpark(pair, log, work, values['spark-memory']);
     return { ms: r.parseMs + r.featuresMs, parseMs: r.parseMs, featuresMs: r.featuresMs, records: r.records, parsed: r.parsed, rejected: r.rejected, rows: r.featureRows, output: r.output };
+  }
+  if (engine === 'score') {
+    const r = await runScorePath(pair, log, work);
+    const ms = r.parseMs + r.featuresMs;
+    return r.fused
+      ? { ms, fused: true, records: r.records, parsed: r.parsed, rejected: r.rejected, rows: r.featureRows, output: r.output }
+      : { ms, fused: false, parseMs: r.parseMs, featuresMs: r.featuresMs, records: r.records, parsed: r.parsed, rejected: r.rejected, rows: r.featureRows, output: r.output };
   }
   const r = await runQuiver(pair, log, work);
   const out: ChildOut = { ms: r.parseMs + r.featuresMs, parseMs: r.parseMs, featuresMs: r.featuresMs, records: r.records, parsed: r.parsed, rejected: r.rejected, rows: r.featureRows, output: r.output };
@@ -202,8 +215,9 @@ interface Row {
   lines: number;
   format: LogFormat;
   pair: string;
-  ways: Partial<Record<Engine, { ms: number; linesPerSecond: number; parseMs?: number; featuresMs?: number; maxRssKb?: number; rows: number; records?: number; rejected?: number; checksum?: string; pieces?: Record<string, number> }>>;
+  ways: Partial<Record<Engine, { ms: number; linesPerSecond: number; fused?: boolean; parseMs?: number; featuresMs?: number; maxRssKb?: number; rows: number; records?: number; rejected?: number; checksum?: string; pieces?: Record<string, number> }>>;
   quiverOverHandTime?: number;
+  scoreOverHandTime?: number;
   quiverOverSparkRate?: number;
   equal: boolean | undefined;
   equality: string;
@@ -223,6 +237,7 @@ const rows: Row[] = cells.map((c) => {
     ways[e] = {
       ms: b.ms,
       linesPerSecond: c.lines / (b.ms / 1000),
+      ...(b.fused !== undefined ? { fused: b.fused } : {}),
       ...(b.parseMs !== undefined ? { parseMs: b.parseMs } : {}),
       ...(b.featuresMs !== undefined ? { featuresMs: b.featuresMs } : {}),
       ...(b.maxRssKb !== undefined ? { maxRssKb: b.maxRssKb } : {}),
@@ -248,6 +263,7 @@ const rows: Row[] = cells.map((c) => {
     pair: `${c.source} -> ${c.featureSet}`,
     ways,
     ...(q && ways.hand ? { quiverOverHandTime: q.ms / ways.hand.ms } : {}),
+    ...(ways.score && ways.hand ? { scoreOverHandTime: ways.score.ms / ways.hand.ms } : {}),
     ...(q && ways.spark ? { quiverOverSparkRate: q.linesPerSecond / ways.spark.linesPerSecond } : {}),
     equal,
     equality,
@@ -265,15 +281,18 @@ if (json) {
   };
   console.log('');
   console.log(`rows/s = input lines per second of wall time, parse + features${runs > 1 ? `; median of ${runs} runs` : ''}; load ${load()}`);
-  const head = ['lines', 'format', 'pair', '(a) quiver', '(b) spark', '(c) hand', '(a)/(c) time', '(a)/(b) rows/s'];
+  const ratio = (x: number | undefined): string => (x !== undefined ? `${x.toFixed(2)}x ${x <= TARGET_HAND_RATIO ? 'ok' : 'MISS'}` : '-');
+  const head = ['lines', 'format', 'pair', '(a) quiver', "(a') score", '(b) spark', '(c) hand', '(a)/(c) time', "(a')/(c) time", '(a)/(b) rows/s'];
   const table = rows.map((r) => [
     fmtLines(r.lines),
     r.format,
     r.pair,
     cellOf(r, 'quiver'),
+    cellOf(r, 'score'),
     cellOf(r, 'spark'),
     cellOf(r, 'hand'),
-    r.quiverOverHandTime !== undefined ? `${r.quiverOverHandTime.toFixed(2)}x ${r.quiverOverHandTime <= TARGET_HAND_RATIO ? 'ok' : 'MISS'}` : '-',
+    ratio(r.quiverOverHandTime),
+    ratio(r.scoreOverHandTime),
     r.quiverOverSparkRate !== undefined ? `${r.quiverOverSparkRate.toFixed(1)}x ${r.quiverOverSparkRate >= TARGET_SPARK_SPEEDUP ? 'ok' : 'MISS'}` : '-',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => (t[i] ?? '').length)));
@@ -281,6 +300,7 @@ if (json) {
   console.log(fmtRow(head));
   for (const t of table) console.log(fmtRow(t));
   console.log(`targets: (a)/(c) time <= ${TARGET_HAND_RATIO}x; (a)/(b) rows/s >= ${TARGET_SPARK_SPEEDUP}x`);
+  console.log(`(a) is quiver run's two stages, the parse written; (a') is quiver score's path: line-based sources fused, nothing written between parse and features (docs/adr/0003)`);
   console.log('');
   console.log('details:');
   for (const r of rows) {
@@ -288,7 +308,7 @@ if (json) {
     for (const e of engines) {
       const w = r.ways[e];
       if (!w) continue;
-      const parts = [w.parseMs !== undefined ? `parse ${fmtMs(w.parseMs)} + features ${fmtMs(w.featuresMs ?? 0)}` : `one query ${fmtMs(w.ms)}`];
+      const parts = [w.parseMs !== undefined ? `parse ${fmtMs(w.parseMs)} + features ${fmtMs(w.featuresMs ?? 0)}` : w.fused ? `parse + features fused, one session ${fmtMs(w.ms)}` : `one query ${fmtMs(w.ms)}`];
       if (w.records !== undefined) parts.push(`${w.records.toLocaleString('en-US')} records, ${(w.rejected ?? 0).toLocaleString('en-US')} rejected`);
       if (w.maxRssKb !== undefined) parts.push(`peak RSS ${fmtMB(w.maxRssKb)}`);
       console.log(`    ${e.padEnd(6)} ${parts.join('; ')}`);

@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { compileRepo, type FeaturePlan, type ParsePlan } from '../../controller/src/compile/index.js';
 import { loadRepo, WorkingTreeFiles } from '../../controller/src/config/index.js';
 import { parquetFiles, runFeatures } from '../../controller/src/exec/embedded/run-features.js';
+import { fusesWell, runParseFeatures } from '../../controller/src/exec/embedded/run-fused.js';
 import { runParse } from '../../controller/src/exec/embedded/run-parse.js';
 import { repoRoot } from './measure.js';
 import type { LogFormat } from './scale-logs.js';
@@ -78,5 +79,29 @@ export async function runQuiver(pair: CompiledPair, logPath: string, workDir: st
     skipped: ps.skipped,
     featureRows: fs.written,
     output: await parquetFiles([join(featDir, 'data')]),
+  };
+}
+
+/**
+ * Way (a') of bench/engine: what `quiver score` runs over raw logs (exec/score.ts). A line-based
+ * source is parsed and featurized in one session with nothing written in between
+ * (runParseFeatures, docs/adr/0003); a multi-line one runs the two stages as (a) does.
+ */
+export async function runScorePath(pair: CompiledPair, logPath: string, workDir: string): Promise<QuiverRun & { fused: boolean }> {
+  if (!fusesWell(pair.parse)) return { ...(await runQuiver(pair, logPath, workDir)), fused: false };
+  await mkdir(workDir, { recursive: true });
+  const featDir = join(workDir, 'features');
+  const t0 = performance.now();
+  const r = await runParseFeatures(pair.parse, [{ plan: pair.features, outDir: featDir }], [{ part: 'bench', file: basename(logPath), path: logRef(logPath), localPath: logPath }], {}, { workDir: join(workDir, 'work') });
+  return {
+    parseMs: performance.now() - t0,
+    featuresMs: 0,
+    records: r.parse.records,
+    parsed: r.parse.written,
+    rejected: r.parse.rejected,
+    skipped: r.parse.skipped,
+    featureRows: r.features[0]?.written ?? 0,
+    output: await parquetFiles([join(featDir, 'data')]),
+    fused: true,
   };
 }

@@ -12,6 +12,7 @@ import { readBundle } from '../release/index.js';
 import type { ScoringSchema } from '../release/compose-bundle.js';
 import { openSession, sqlPath } from './embedded/duckdb-session.js';
 import { parquetFiles, runFeatures } from './embedded/run-features.js';
+import { fusesWell, runParseFeatures } from './embedded/run-fused.js';
 import { runParse, type ParseStats } from './embedded/run-parse.js';
 
 export interface ScoreRow {
@@ -60,21 +61,26 @@ export async function scoreFiles(bundlePath: string, files: string[], onRow: (r:
   const work = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'quiver-score-')));
   await mkdir(work, { recursive: true });
   try {
-    const parsed = join(work, 'parsed');
     const inputs = files.map((f) => ({ part: 'score', file: basename(f), path: f, localPath: resolve(opts.cwd, f) }));
-    const stats = await runParse(parsePlan, inputs, {}, parsed, { workDir: join(work, 'engine'), ...(opts.threads ? { threads: opts.threads } : {}) });
-    const parsedFiles = await parquetFiles([join(parsed, 'data')]);
-    const featureDirs: string[] = [];
-    for (const [i, fp] of featurePlans.entries()) {
-      const out = join(work, `features-${i}`);
-      await runFeatures(fp, parsedFiles, out, { workDir: join(work, `engine-f${i}`), ...(opts.threads ? { threads: opts.threads } : {}) });
-      featureDirs.push(join(out, 'data'));
+    const threads = opts.threads ? { threads: opts.threads } : {};
+    const featureDirs = featurePlans.map((_, i) => join(work, `features-${i}`));
+    let stats: ParseStats;
+    if (fusesWell(parsePlan)) {
+      // The parse is scratch here: each feature plan reads it as a view, nothing in between is written.
+      const r = await runParseFeatures(parsePlan, featurePlans.map((plan, i) => ({ plan, outDir: featureDirs[i] ?? '' })), inputs, {}, { workDir: join(work, 'engine'), ...threads });
+      stats = r.parse;
+    } else {
+      const parsed = join(work, 'parsed');
+      stats = await runParse(parsePlan, inputs, {}, parsed, { workDir: join(work, 'engine'), ...threads });
+      const parsedFiles = await parquetFiles([join(parsed, 'data')]);
+      for (const [i, fp] of featurePlans.entries()) await runFeatures(fp, parsedFiles, featureDirs[i] ?? '', { workDir: join(work, `engine-f${i}`), ...threads });
     }
+    const dataDirs = featureDirs.map((d) => join(d, 'data'));
     const { conn, close } = await openSession({ allowedDirectories: [work], tempDirectory: join(work, 'spill') });
     let rows: unknown[][];
     try {
       const aggregate = schema.grain === 'aggregate';
-      const from = featureDirs
+      const from = dataDirs
         .map((d, i) => (i === 0 ? `read_parquet(${sqlPath(join(d, '*.parquet'))}) f0` : `JOIN read_parquet(${sqlPath(join(d, '*.parquet'))}) f${i} USING (_row_key)`))
         .join(' ');
       // Column i of the model input is feature i of the bundle's schema, from whichever set has it.

@@ -313,6 +313,7 @@ export function compileParsePlan(src: SourceDef, opts: ParsePlanOptions = {}): {
       labelTables,
       fields: src.fields.map((f) => ({ name: f.name, type: f.dataType })),
       sql: { duckdb: render('duckdb'), spark: render('spark') },
+      ...(format.kind === 'multiline' ? { multiline: true as const } : {}),
     },
     diagnostics,
   };

@@ -33,6 +33,8 @@ export interface ParsePlan {
   labelTables: Array<{ table: string; part: string; file: string; columns: string[] }>;
   fields: ColumnSpec[];
   sql: StageSql;
+  /** Set for a multi-line source: its SQL groups lines into records before parsing them. */
+  multiline?: true;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface SessionOptions {
   tempDirectory: string;
   threads?: number;
   memoryLimit?: string;
+  /** DuckDB optimizer passes to turn off for the whole session (set before the settings lock). */
+  disabledOptimizers?: string[];
 }
 
 /**
@@ -34,6 +36,7 @@ export async function openSession(opts: SessionOptions): Promise<{ conn: DuckDBC
     `SET autoload_known_extensions = false`,
     `SET preserve_insertion_order = true`,
     `SET TimeZone = 'UTC'`,
+    ...(opts.disabledOptimizers?.length ? [`SET disabled_optimizers = '${opts.disabledOptimizers.join(',')}'`] : []),
     `SET lock_configuration = true`,
   ]) {
     await conn.run(stmt);
