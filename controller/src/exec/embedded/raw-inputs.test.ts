@@ -1,13 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSession } from './duckdb-session.js';
 import { inspectRawFile } from './raw-inputs.js';
-import type { ParsePlan } from '../../compile/index.js';
+import type { FeaturePlan, ParsePlan } from '../../compile/index.js';
 import { readParquetRows } from './read-rows.js';
-import { linesSql, runParse } from './run-parse.js';
+import { runParseFeatures } from './run-fused.js';
+import { linesSql, runParse, type ParseInputFile } from './run-parse.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quiver-raw-inputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -135,3 +136,60 @@ describe('runParse: the lines of every kind of raw file', () => {
   });
 });
 
+
+describe('a raw input that cannot be read', () => {
+  const plan: ParsePlan = {
+    kind: 'parse',
+    source: 'lines',
+    compilerVersion: 'test',
+    labelTables: [],
+    fields: [{ name: 'line', type: 'STRING' }],
+    sql: { duckdb: `SELECT l._line AS _line, l.line AS line, 'ok' AS _status, CAST(NULL AS VARCHAR) AS _reason, CAST(NULL AS VARCHAR) AS _raw FROM quiver_lines l`, spark: 'unused' },
+  };
+  const features: FeaturePlan = {
+    kind: 'features',
+    featureSet: 'lengths',
+    source: 'lines',
+    compilerVersion: 'test',
+    grain: 'event',
+    features: [{ name: 'n', type: 'LONG' }],
+    sql: { duckdb: `SELECT CAST(_line AS VARCHAR) AS _row_key, length(line) AS n FROM quiver_parsed`, spark: 'unused' },
+  };
+  const present = join(dir, 'readable.log');
+  const inputs = (): ParseInputFile[] => {
+    writeFileSync(present, 'a\nb\n');
+    return [
+      { part: 'p', file: 'readable.log', path: 'readable.log', localPath: present },
+      { part: 'p', file: 'gone.log', path: 'gone.log', localPath: join(dir, 'gone.log') },
+    ];
+  };
+
+  it('fails runParse with the file named, writing no output and leaving no repaired copy', async () => {
+    const work = join(dir, 'gone-staged-work');
+    const out = join(dir, 'gone-staged-out');
+    await expect(runParse(plan, inputs(), {}, out, { workDir: work })).rejects.toThrow(/gone\.log/);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(work, 'repaired'))).toBe(false);
+  });
+
+  it('fails runParseFeatures the same way, writing no feature output', async () => {
+    const work = join(dir, 'gone-fused-work');
+    const out = join(dir, 'gone-fused-out');
+    await expect(runParseFeatures(plan, [{ plan: features, outDir: out }], inputs(), {}, { workDir: work })).rejects.toThrow(/gone\.log/);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(work, 'repaired'))).toBe(false);
+  });
+
+  it('runs both ways to the same lines when every file is there', async () => {
+    const [readable] = inputs();
+    const staged = await runParse(plan, [readable as ParseInputFile], {}, join(dir, 'both-staged'), { workDir: join(dir, 'both-staged-work') });
+    const fused = await runParseFeatures(plan, [{ plan: features, outDir: join(dir, 'both-fused') }], [readable as ParseInputFile], {}, { workDir: join(dir, 'both-fused-work') });
+    expect(fused.parse.written).toBe(staged.written);
+    expect(fused.features[0]?.written).toBe(2);
+    const rows = await readParquetRows([join(dir, 'both-fused', 'data', 'part-00000.parquet')], join(dir, 'both-read'), { orderBy: '_row_key' });
+    expect(rows.map((r) => [r['_row_key'], Number(r['n'])])).toEqual([
+      ['1', 1],
+      ['2', 1],
+    ]);
+  });
+});
