@@ -19,7 +19,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeaturePlan, ParsePlan } from '../../controller/src/compile/index.js';
 import { WorkingTreeFiles } from '../../controller/src/config/index.js';
@@ -28,6 +28,7 @@ import { runParse, type ParseInputFile, type ParseStats } from '../../controller
 import { runSparkJobs, type SparkJobSpec } from '../../controller/src/exec/spark/index.js';
 import { loadRevision, type Revision } from '../../controller/src/plan/index.js';
 import { templateCopy } from '../helpers/config-repo.js';
+import { localDatasetInputs } from '../helpers/dataset-inputs.js';
 import { sparkEnv } from '../helpers/tools.js';
 
 const REL = 1e-9;
@@ -105,18 +106,8 @@ beforeAll(async () => {
   const root = repo.dir;
 
   for (const ds of revision.config.datasets.values()) {
-    const plan = revision.compiled.datasets.get(ds.name);
-    if (!plan) throw new Error(`dataset ${ds.name} is not compiled`);
-    const files = revision.inputFiles.get(ds.name) ?? new Map();
-    const inputs: ParseInputFile[] = [];
-    for (const part of ds.parts) {
-      for (const f of files.get(part.name) ?? []) {
-        inputs.push({ part: part.name, file: basename(f.ref), path: f.ref, localPath: join(root, ...f.ref.split('/')), ...(part.label ? { label: part.label } : {}) });
-      }
-    }
+    const { plan, inputs, labelFiles } = localDatasetInputs(revision, ds.name, root);
     inputs.push(...noiseFiles(root, ds.name, inputs[0] as ParseInputFile));
-    const labelFiles: Record<string, string> = {};
-    for (const t of plan.labelTables) labelFiles[t.table] = join(root, ...t.file.split('/'));
     sources.push({ dataset: ds.name, plan, inputs, labelFiles });
   }
   for (const { plan } of revision.compiled.featureSets.values()) {

@@ -17,6 +17,7 @@ import { runFeatures } from '../../controller/src/exec/embedded/run-features.js'
 import { runParse, type ParseInputFile, type ParseStats } from '../../controller/src/exec/embedded/run-parse.js';
 import { loadRevision } from '../../controller/src/plan/index.js';
 import { templateCopy } from '../helpers/config-repo.js';
+import { localDatasetInputs } from '../helpers/dataset-inputs.js';
 
 interface Case {
   dataset: string;
@@ -43,23 +44,13 @@ beforeAll(async () => {
   const revision = await loadRevision(new WorkingTreeFiles(repo.dir), repo.dir);
   expect(revision.valid, JSON.stringify(revision.diagnostics)).toBe(true);
   for (const ds of revision.config.datasets.values()) {
-    const parse = revision.compiled.datasets.get(ds.name);
-    if (!parse) throw new Error(`dataset ${ds.name} is not compiled`);
-    const files = revision.inputFiles.get(ds.name) ?? new Map();
-    const inputs: ParseInputFile[] = [];
-    for (const part of ds.parts) {
-      for (const f of files.get(part.name) ?? []) {
-        inputs.push({ part: part.name, file: basename(f.ref), path: f.ref, localPath: join(repo.dir, ...f.ref.split('/')), ...(part.label ? { label: part.label } : {}) });
-      }
-    }
+    const { plan: parse, inputs, labelFiles } = localDatasetInputs(revision, ds.name, repo.dir);
     // Rejects and skipped lines for every format, between real records of the first file.
     const first = inputs[0] as ParseInputFile;
     const real = readFileSync(first.localPath, 'utf8').split('\n');
     const noise = join(repo.dir, 'data', `noise-${ds.name}.log`);
     writeFileSync(noise, ['text before anything', ...real.slice(0, 30), 'GET /truncated', 'only\ttwo', '', '#comment', 'x'.repeat(300), ...real.slice(30, 50)].join('\n'));
     inputs.push({ part: first.part, file: basename(noise), path: `data/noise-${ds.name}.log`, localPath: noise, ...(first.label ? { label: first.label } : {}) });
-    const labelFiles: Record<string, string> = {};
-    for (const t of parse.labelTables) labelFiles[t.table] = join(repo.dir, ...t.file.split('/'));
     const features = [...revision.compiled.featureSets.values()].map((f) => f.plan).filter((p) => p.source === parse.source);
     expect(features.length, `feature sets of ${parse.source}`).toBeGreaterThan(0);
 

@@ -92,18 +92,15 @@ describe('raw input lines: the embedded engine splits lines as Spark does', () =
 });
 
 // runParse reads the lines on a guess while it inspects the files, and again when the guess was wrong.
+/** A hand-written parse plan over the raw lines: one STRING field, `line`. */
+function linesPlan(duckdb: string): ParsePlan {
+  return { kind: 'parse', source: 'lines', compilerVersion: 'test', labelTables: [], fields: [{ name: 'line', type: 'STRING' }], sql: { duckdb, spark: 'unused' } };
+}
+
 describe('runParse: the lines of every kind of raw file', () => {
-  const plan: ParsePlan = {
-    kind: 'parse',
-    source: 'lines',
-    compilerVersion: 'test',
-    labelTables: [],
-    fields: [{ name: 'line', type: 'STRING' }],
-    sql: {
-      duckdb: `SELECT i._path AS _path, l._line AS _line, l.line AS line, 'ok' AS _status, CAST(NULL AS VARCHAR) AS _reason, CAST(NULL AS VARCHAR) AS _raw FROM quiver_lines l JOIN quiver_inputs i ON l._fid = i._fid`,
-      spark: 'unused',
-    },
-  };
+  const plan = linesPlan(
+    `SELECT i._path AS _path, l._line AS _line, l.line AS line, 'ok' AS _status, CAST(NULL AS VARCHAR) AS _reason, CAST(NULL AS VARCHAR) AS _raw FROM quiver_lines l JOIN quiver_inputs i ON l._fid = i._fid`,
+  );
   const files: Array<[string, Buffer]> = [
     ['lf.log', Buffer.from('a\nb\n\nc\n')],
     ['crlf.log', Buffer.from('a\r\nb\r\n\r\nc\r\n')],
@@ -138,14 +135,7 @@ describe('runParse: the lines of every kind of raw file', () => {
 
 
 describe('a raw input that cannot be read', () => {
-  const plan: ParsePlan = {
-    kind: 'parse',
-    source: 'lines',
-    compilerVersion: 'test',
-    labelTables: [],
-    fields: [{ name: 'line', type: 'STRING' }],
-    sql: { duckdb: `SELECT l._line AS _line, l.line AS line, 'ok' AS _status, CAST(NULL AS VARCHAR) AS _reason, CAST(NULL AS VARCHAR) AS _raw FROM quiver_lines l`, spark: 'unused' },
-  };
+  const plan = linesPlan(`SELECT l._line AS _line, l.line AS line, 'ok' AS _status, CAST(NULL AS VARCHAR) AS _reason, CAST(NULL AS VARCHAR) AS _raw FROM quiver_lines l`);
   const features: FeaturePlan = {
     kind: 'features',
     featureSet: 'lengths',
