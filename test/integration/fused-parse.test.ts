@@ -1,7 +1,8 @@
 // The fused runner (exec/embedded/run-fused.ts, what `quiver score` runs for line-based sources)
 // must give exactly what the two stages give: for every dataset of config-repo-template, its
 // data files plus a file of lines no source accepts, run as runParse + runFeatures (the pipeline)
-// and as runParseFeatures with all of the source's feature sets. Compared: the outcome counts,
+// and as runParseFeatures with all of the source's feature sets (each over its own fused relation:
+// the filter's terms placed among the fields, fusedParseSql). Compared: the outcome counts,
 // the rejects sample, and every feature set's rows (a multiset: EXCEPT ALL both ways) and row
 // count. Multi-line web_http is fused too, though score does not fuse it (fusesWell): its rows
 // must still agree.
@@ -10,7 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeaturePlan, ParsePlan } from '../../controller/src/compile/index.js';
+import { fusedParseSql, type FeaturePlan, type ParsePlan } from '../../controller/src/compile/index.js';
 import { WorkingTreeFiles } from '../../controller/src/config/index.js';
 import { fusesWell, runParseFeatures, type FusedResult } from '../../controller/src/exec/embedded/run-fused.js';
 import { runFeatures } from '../../controller/src/exec/embedded/run-features.js';
@@ -110,6 +111,10 @@ describe('fused parse + features give what the two stages give', () => {
         ['web-http', false],
       ]),
     );
+    // Each feature set read its own fused relation (fusedParseSql), its filter terms among the fields.
+    for (const c of cases) for (const f of c.features) expect(fusedParseSql(c.parse, f), `${c.dataset} ${f.featureSet}`).toBeDefined();
+    const terms = cases.flatMap((c) => c.features.map((f) => [f.featureSet, f.filterTerms?.length]));
+    expect(terms).toEqual(expect.arrayContaining([['ssh_auth_hourly', 2]]));
   });
 
   it('counts the same records, rejects and skipped lines, with the same rejects sample', () => {

@@ -5,14 +5,15 @@
  * output columns, which the trainer reads.
  */
 import type { Diagnostic } from '../../diag/index.js';
-import type { FeatureSetDef, SourceDef } from '../../config/index.js';
+import type { ExprSource, FeatureSetDef, SourceDef } from '../../config/index.js';
 import { timeFieldOf } from '../../config/index.js';
 import { COMPILER_VERSION } from '../../version.js';
 import { compileExpression, type CompiledExpr, type Scope, type ScopeEntry } from '../expr/compile.js';
 import { renderWindowStart } from '../catalog/window.js';
 import { renderCast, sqlTypeOf, type Engine } from '../types/index.js';
 import { both, cte, q, withQuery, type Both } from './sql-builder.js';
-import type { FeaturePlan } from './types.js';
+import type { Expr } from '../expr/ast.js';
+import type { FeaturePlan, FieldCondition } from './types.js';
 
 function sourceScope(src: SourceDef): Scope {
   const entries = new Map<string, ScopeEntry>();
@@ -118,9 +119,37 @@ export function compileFeaturePlan(fs: FeatureSetDef, src: SourceDef): { plan?: 
       ...(aggregate && fs.window ? { windowSeconds: fs.window.seconds } : {}),
       features: fs.features.map((f) => ({ name: f.name, type: f.dataType })),
       sql: { duckdb: render('duckdb'), spark: render('spark') },
+      filterTerms: fs.filter && filter ? filterTerms(fs.filter, filter, scope, fs.name) : [],
     },
     diagnostics,
   };
+}
+
+/**
+ * A filter's top-level AND terms, each compiled on its own (the text it spans, positions kept), in
+ * the order written. `a AND b` keeps a record exactly when both terms are TRUE, so applying the
+ * terms one after another keeps the same records. A term that does not compile alone (it cannot
+ * happen for a filter that compiled; this is the safe answer if it does) gives the whole filter.
+ */
+function filterTerms(src: ExprSource, whole: CompiledExpr, scope: Scope, featureSet: string): FieldCondition[] {
+  const leaves: Expr[] = [];
+  const walk = (x: Expr): void => {
+    if (x.kind === 'binary' && x.op === 'AND') {
+      walk(x.left);
+      walk(x.right);
+    } else leaves.push(x);
+  };
+  walk(whole.ast);
+  const all: FieldCondition[] = [{ duckdb: whole.duckdb, reads: whole.references }];
+  if (leaves.length < 2) return all;
+  const terms: FieldCondition[] = [];
+  for (const leaf of leaves) {
+    const text: ExprSource = { text: src.text.slice(leaf.start, leaf.end), origin: { file: src.origin.file, positionAt: (o) => src.origin.positionAt(o + leaf.start) } };
+    const r = compileExpression(text, scope, { mode: 'scalar', expected: 'BOOLEAN', what: `feature set '${featureSet}' filter` });
+    if (!r.expr) return all;
+    terms.push({ duckdb: r.expr.duckdb, reads: r.expr.references });
+  }
+  return terms;
 }
 
 /** Always ends in an explicit CAST: engines widen (DuckDB's sum(BIGINT) is HUGEINT), the Parquet must not. */

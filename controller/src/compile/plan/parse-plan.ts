@@ -15,7 +15,7 @@ import { COMPILER_VERSION } from '../../version.js';
 import { compileExpression, type CompiledExpr, type Scope, type ScopeEntry } from '../expr/compile.js';
 import { CAST_TEXT_GRAMMARS, renderCast, sqlTypeOf, type Engine } from '../types/index.js';
 import { both, cte, lit, q, regexEscape, regexFind, startsWithSql, stripCr, withQuery, type Both } from './sql-builder.js';
-import type { ParsePlan } from './types.js';
+import type { ParsePlan, ParseParts } from './types.js';
 
 export const PlanCodes = {
   laterField: 'QV4050',
@@ -27,6 +27,8 @@ interface CompiledField {
   def: FieldDef;
   sql: Both;
   layer: number;
+  /** The earlier fields its definition reads. */
+  reads: string[];
 }
 
 /**
@@ -211,7 +213,7 @@ export function compileParsePlan(src: SourceDef, opts: ParsePlanOptions = {}): {
       const col = rawRef(f, 1);
       if (!col) return; // reported by the config checks (needs exactly one raw field)
       const sql = both((e) => rawCast(withNulls(col, f, e), f.dataType, e));
-      const cf = { def: f, sql, layer: 0 };
+      const cf = { def: f, sql, layer: 0, reads: [] };
       compiled.push(cf);
       byName.set(f.name, cf);
       return;
@@ -225,12 +227,13 @@ export function compileParsePlan(src: SourceDef, opts: ParsePlanOptions = {}): {
     diagnostics.push(...explainLaterFields(r.diagnostics, f.definition, src, i));
     if (!r.expr) {
       // Keep a typed placeholder so later fields do not report cascades.
-      const cf = { def: f, sql: both(() => `CAST(NULL AS STRING)`), layer: 0 };
+      const cf = { def: f, sql: both(() => `CAST(NULL AS STRING)`), layer: 0, reads: [] };
       byName.set(f.name, cf);
       return;
     }
-    const layer = 1 + Math.max(0, ...r.expr.references.filter((n) => byName.has(n)).map((n) => byName.get(n)?.layer ?? 0));
-    const cf = { def: f, sql: castTo(r.expr, f.dataType), layer };
+    const reads = r.expr.references.filter((n) => byName.has(n));
+    const layer = 1 + Math.max(0, ...reads.map((n) => byName.get(n)?.layer ?? 0));
+    const cf = { def: f, sql: castTo(r.expr, f.dataType), layer, reads };
     compiled.push(cf);
     byName.set(f.name, cf);
     void fieldPath;
@@ -254,7 +257,8 @@ export function compileParsePlan(src: SourceDef, opts: ParsePlanOptions = {}): {
     columns: [...new Set([...Object.values(p.labels?.join ?? {}), p.labels?.column ?? ''])],
   }));
 
-  const render = (e: Engine): string => {
+  /** The WITH entries up to `_raw` (lines, records, raw fields and status). */
+  const headCtes = (e: Engine): string[] => {
     const ctes: string[] = [cte('_lines', `SELECT _fid, _line, ${stripCr('line', e)} AS _text FROM quiver_lines`)];
     let from = '_lines';
     if (format.kind === 'multiline') {
@@ -271,6 +275,16 @@ export function compileParsePlan(src: SourceDef, opts: ParsePlanOptions = {}): {
         : [];
     const rawSql = formatStage(inner, src.fields, e, from, pre);
     ctes.push(cte('_raw', rawSql));
+    return ctes;
+  };
+  const labels = (e: Engine): { expr: string; joins: string } => labelExpr(labelParts, labelTables, e);
+  const fieldCols = (e: Engine): string =>
+    [...src.fields]
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((f) => `f.${q(f.name, e)}`)
+      .join(', ');
+  const render = (e: Engine): string => {
+    const ctes = headCtes(e);
     const maxLayer = Math.max(0, ...compiled.map((c) => c.layer));
     let prev = '_raw';
     for (let layer = 0; layer <= maxLayer; layer++) {
@@ -281,15 +295,29 @@ export function compileParsePlan(src: SourceDef, opts: ParsePlanOptions = {}): {
       prev = name;
     }
     const status = filter ? `CASE WHEN _status = 'ok' AND NOT coalesce(${filter[e]}, FALSE) THEN 'filtered' ELSE _status END` : '_status';
-    const labels = labelExpr(labelParts, labelTables, e);
-    const fieldCols = [...src.fields].sort((a, b) => (a.name < b.name ? -1 : 1)).map((f) => `f.${q(f.name, e)}`).join(', ');
+    const { expr: label, joins } = labels(e);
     const rawText = e === 'duckdb' ? `left(f._text, 4096)` : `substring(f._text, 1, 4096)`;
     const select = [
-      `SELECT i._part AS _part, i._file AS _file, i._path AS _path, f._line AS _line, ${labels.expr} AS _label, ${fieldCols},`,
+      `SELECT i._part AS _part, i._file AS _file, i._path AS _path, f._line AS _line, ${label} AS _label, ${fieldCols(e)},`,
       `  ${status.replace(/_status/g, 'f._status')} AS _status, f._reason AS _reason, CASE WHEN f._status = 'rejected' THEN ${rawText} END AS _raw`,
-      `FROM ${prev} f JOIN quiver_inputs i ON f._fid = i._fid${labels.joins}`,
+      `FROM ${prev} f JOIN quiver_inputs i ON f._fid = i._fid${joins}`,
     ].join('\n');
     return withQuery(ctes, select);
+  };
+  const parts = (): ParseParts => {
+    const { expr: label, joins } = labels('duckdb');
+    return {
+      ctes: headCtes('duckdb'),
+      fields: src.fields.map((f) => {
+        const c = byName.get(f.name);
+        return { name: f.name, duckdb: c?.sql.duckdb ?? 'NULL', reads: c?.reads ?? [] };
+      }),
+      ...(filter ? { filter: { duckdb: filter.duckdb, reads: filter.references.filter((n) => byName.has(n)) } } : {}),
+      select: [
+        `SELECT i._part AS _part, i._file AS _file, i._path AS _path, f._line AS _line, ${label} AS _label, ${fieldCols('duckdb')}`,
+        `FROM _fields f JOIN quiver_inputs i ON f._fid = i._fid${joins}`,
+      ].join('\n'),
+    };
   };
 
   const canonical: CanonicalSource = {
@@ -314,6 +342,7 @@ export function compileParsePlan(src: SourceDef, opts: ParsePlanOptions = {}): {
       fields: src.fields.map((f) => ({ name: f.name, type: f.dataType })),
       sql: { duckdb: render('duckdb'), spark: render('spark') },
       ...(format.kind === 'multiline' ? { multiline: true as const } : {}),
+      parts: parts(),
     },
     diagnostics,
   };

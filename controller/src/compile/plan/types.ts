@@ -35,6 +35,29 @@ export interface ParsePlan {
   sql: StageSql;
   /** Set for a multi-line source: its SQL groups lines into records before parsing them. */
   multiline?: true;
+  /** The DuckDB query in pieces, for fusing it with a feature plan (fuse-parse.ts). Absent in older plans. */
+  parts?: ParseParts;
+}
+
+/** A boolean condition over parsed fields (DuckDB), with the fields it reads. */
+export interface FieldCondition {
+  duckdb: string;
+  reads: string[];
+}
+
+/**
+ * A parse plan's DuckDB query taken apart, so a fused run can compute each field only on the records
+ * that still need it (fusedParseSql).
+ */
+export interface ParseParts {
+  /** WITH entries up to `_raw`: the lines (records), the raw fields, `_status`. */
+  ctes: string[];
+  /** Every field, in declaration order: its expression over `_raw`'s columns and the fields it reads. */
+  fields: Array<{ name: string; duckdb: string; reads: string[] }>;
+  /** The source's own filter (records it fails are 'filtered'). */
+  filter?: FieldCondition;
+  /** The final SELECT over `_fields` (every field computed): Quiver's columns and the fields, no status columns. */
+  select: string;
 }
 
 /**
@@ -54,6 +77,11 @@ export interface FeaturePlan {
   windowSeconds?: number;
   features: ColumnSpec[];
   sql: StageSql;
+  /**
+   * The filter's top-level AND terms (DuckDB), in the order written; [] without a filter. A fused run
+   * applies each as soon as the fields it reads are computed. Absent in older plans.
+   */
+  filterTerms?: FieldCondition[];
 }
 
 export const PARSE_META_COLUMNS = ['_part', '_file', '_path', '_line', '_label'] as const;
