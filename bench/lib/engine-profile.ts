@@ -12,7 +12,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { basename, dirname, join } from 'node:path';
 import { openSession, sqlPath } from '../../controller/src/exec/embedded/duckdb-session.js';
 import { inspectRawFile, type RawFileInfo } from '../../controller/src/exec/embedded/raw-inputs.js';
-import { linesSql } from '../../controller/src/exec/embedded/run-parse.js';
+import { loadLines } from '../../controller/src/exec/embedded/load-lines.js';
 import type { CompiledPair } from './engine-quiver.js';
 import { logRef } from './engine-quiver.js';
 
@@ -26,9 +26,9 @@ export async function profileQuiverParse(pair: CompiledPair, logPath: string, wo
   try {
     await conn.run(`CREATE TEMP TABLE quiver_inputs AS SELECT 0 AS _fid, 'bench' AS _part, ${sqlPath(basename(logPath))} AS _file, ${sqlPath(logRef(logPath))} AS _path, CAST(NULL AS VARCHAR) AS _label`);
     t = performance.now();
-    // As runParse reads them: numbered lines materialized (the parse query then runs on every thread).
-    await conn.run(`CREATE TEMP TABLE quiver_lines AS ${linesSql(0, logPath, info)}`);
-    pieces['read lines + row_number into a table (no parsing)'] = performance.now() - t;
+    // As runParse reads them: the lines in a table, numbered by position (the parse query then runs on every thread).
+    await loadLines(conn, [{ localPath: logPath, info }]);
+    pieces['read lines into a table (no parsing)'] = performance.now() - t;
     t = performance.now();
     await conn.run(`SELECT count(COLUMNS(*)) FROM (${pair.parse.sql.duckdb})`);
     pieces['parse plan query, counted, not written'] = performance.now() - t;
@@ -79,7 +79,7 @@ async function profileFused(pair: CompiledPair, logPath: string, info: RawFileIn
     await conn.run(`SET TimeZone = 'UTC'`);
     await conn.run(`SET temp_directory = ${sqlPath(join(workDir, 'spill-fused'))}`);
     await conn.run(`CREATE TEMP TABLE quiver_inputs AS SELECT 0 AS _fid, 'bench' AS _part, ${sqlPath(basename(logPath))} AS _file, ${sqlPath(logRef(logPath))} AS _path, CAST(NULL AS VARCHAR) AS _label`);
-    await conn.run(`CREATE TEMP TABLE quiver_lines AS ${linesSql(0, logPath, info)}`);
+    await loadLines(conn, [{ localPath: logPath, info }]);
     await conn.run(`CREATE TEMP VIEW quiver_parsed AS SELECT * EXCLUDE (_status, _reason, _raw) FROM (${pair.parse.sql.duckdb}) WHERE _status = 'ok'`);
     const timed = async (sql: string): Promise<number> => {
       const t0 = performance.now();

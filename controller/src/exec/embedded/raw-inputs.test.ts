@@ -8,7 +8,8 @@ import { inspectRawFile } from './raw-inputs.js';
 import type { FeaturePlan, ParsePlan } from '../../compile/index.js';
 import { readParquetRows } from './read-rows.js';
 import { runParseFeatures } from './run-fused.js';
-import { linesSql, runParse, type ParseInputFile } from './run-parse.js';
+import { loadLines } from './load-lines.js';
+import { runParse, type ParseInputFile } from './run-parse.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quiver-raw-inputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,7 +28,8 @@ async function linesThroughEngine(content: Buffer, gz: boolean): Promise<{ lines
   const info = await inspectRawFile(path, join(dir, `repaired-${n}.txt`));
   const { conn, close } = await openSession({ allowedDirectories: [dir], tempDirectory: join(dir, 'spill') });
   try {
-    const reader = await conn.runAndReadAll(`SELECT line FROM (${linesSql(0, path, info)}) ORDER BY _line`);
+    await loadLines(conn, [{ localPath: path, info }]);
+    const reader = await conn.runAndReadAll(`SELECT line FROM quiver_lines ORDER BY _line`);
     return { lines: reader.getRowObjectsJson().map((r) => String(r['line'])), newline: info.newline, mixed: info.mixedNewlines, rewritten: info.repairedPath !== undefined };
   } finally {
     close();
@@ -88,6 +90,40 @@ describe('raw input lines: the embedded engine splits lines as Spark does', () =
     const got = await linesThroughEngine(bytes, false);
     expect(got.lines).toEqual(['ok', 'bad \uFFFD', '', 'last']);
     expect(got.rewritten).toBe(true);
+  });
+});
+
+describe('inspectRawFile: UTF-8 checked chunk by chunk, a character split between chunks checked whole', () => {
+  const MiB = 1 << 20; // the read chunk of a plain file
+  /** `bytes` placed so that the first `k` of them end the first chunk. */
+  const across = (bytes: number[], k: number, end = '\nz\n'): Buffer => Buffer.concat([Buffer.alloc(MiB - k, 'a'), Buffer.from(bytes), Buffer.from(end)]);
+  const inspect = async (content: Buffer): Promise<boolean> => {
+    const path = join(dir, `u${n++}.log`);
+    writeFileSync(path, content);
+    return (await inspectRawFile(path, join(dir, `u-repaired-${n}.txt`))).invalidUtf8;
+  };
+  const chars: Array<[string, number[]]> = [
+    ['2-byte é', [0xc3, 0xa9]],
+    ['3-byte €', [0xe2, 0x82, 0xac]],
+    ['4-byte 😀', [0xf0, 0x9f, 0x98, 0x80]],
+  ];
+  it.each(chars)('accepts a %s split after each of its bytes', async (_what, bytes) => {
+    for (let k = 0; k <= bytes.length; k++) expect(await inspect(across(bytes, k)), `first ${k} bytes in chunk 1`).toBe(false);
+  });
+  it.each<[string, number[], number]>([
+    ['a lead byte, then ASCII in the next chunk', [0xe2, 0x41], 1],
+    ['a lead byte, then one of two continuation bytes', [0xe2, 0x82, 0x41], 1],
+    ['a continuation byte opening a chunk', [0x80], 0],
+    ['five continuation bytes after a lead byte', [0xe2, 0x82, 0x82, 0x82, 0x82], 1],
+    ['an overlong encoding', [0xc0, 0x80], 1],
+    ['a UTF-16 surrogate', [0xed, 0xa0, 0x80], 2],
+  ])('rejects %s across the boundary', async (_what, bytes, k) => {
+    expect(await inspect(across(bytes, k))).toBe(true);
+  });
+  it('rejects a character cut off by the end of the file, in one chunk or across two', async () => {
+    expect(await inspect(Buffer.from([0x61, 0xe2, 0x82]))).toBe(true);
+    expect(await inspect(across([0xf0, 0x9f, 0x98], 2, ''))).toBe(true);
+    expect(await inspect(across([0xf0, 0x9f, 0x98, 0x80], 2, ''))).toBe(false);
   });
 });
 

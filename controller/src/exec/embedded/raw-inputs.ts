@@ -21,48 +21,88 @@ export interface RawFileInfo {
 }
 
 /**
- * Counts the line endings that decide how DuckDB must read a file to end its lines where Hadoop's
+ * Finds the line endings that decide how DuckDB must read a file to end its lines where Hadoop's
  * line reader (Spark) does: at LF, CR LF or a lone CR. DuckDB's reader takes one convention per
  * file: with '\n' it ends a line at CR and again at LF (an extra empty line for every CR LF),
  * with '\r\n' it loses the text after a lone CR. Bare LFs are read right either way.
  */
-class NewlineCounter {
-  private counting = false; // from the first chunk with a CR on
-  private crlf = 0;
-  private loneCr = 0;
+class LineEndings {
+  private crlf = false;
+  private loneCr = false;
   private pendingCr = false;
 
   add(chunk: Buffer): void {
-    // The common case, a file without CR: one indexOf per chunk.
-    if (!this.counting && chunk.indexOf(13) < 0) return;
-    this.counting = true;
     if (chunk.length === 0) return;
     if (this.pendingCr) {
-      if (chunk[0] === 10) this.crlf++;
-      else this.loneCr++;
+      if (chunk[0] === 10) this.crlf = true;
+      else this.loneCr = true;
       this.pendingCr = false;
     }
+    // The common case, a chunk without CR: one native search.
     for (let i = chunk.indexOf(13); i >= 0; i = chunk.indexOf(13, i + 1)) {
       if (i + 1 === chunk.length) this.pendingCr = true;
-      else if (chunk[i + 1] === 10) this.crlf++;
-      else this.loneCr++;
+      else if (chunk[i + 1] === 10) this.crlf = true;
+      else this.loneCr = true;
     }
   }
 
   finish(): void {
-    if (this.pendingCr) this.loneCr++;
+    if (this.pendingCr) this.loneCr = true;
     this.pendingCr = false;
   }
 
   /** Some line ends in CR LF and none in a lone CR: DuckDB's '\r\n' reader splits it as Spark does. */
   get crlfReadable(): boolean {
-    return this.crlf > 0 && this.loneCr === 0;
+    return this.crlf && !this.loneCr;
   }
 
   /** CR LF together with lone CR: no DuckDB convention reads it; it is rewritten with LF. */
   get mixed(): boolean {
-    return this.crlf > 0 && this.loneCr > 0;
+    return this.crlf && this.loneCr;
   }
+}
+
+/**
+ * Checks UTF-8 chunk by chunk without copying chunks: only a character split between two chunks
+ * (at most 3 bytes held back, and the continuation bytes that finish it) is checked apart.
+ */
+class Utf8Checker {
+  valid = true;
+  private carry: Buffer = Buffer.alloc(0);
+
+  add(chunk: Buffer): void {
+    if (!this.valid || chunk.length === 0) return;
+    let start = 0;
+    if (this.carry.length) {
+      // The continuation bytes (10xxxxxx) that finish the held-back character, then the rest.
+      while (start < 3 && start < chunk.length && ((chunk[start] as number) & 0xc0) === 0x80) start++;
+      if (!isUtf8(Buffer.concat([this.carry, chunk.subarray(0, start)]))) return this.fail();
+      this.carry = Buffer.alloc(0);
+    }
+    const tail = incompleteTail(chunk, start);
+    if (!isUtf8(chunk.subarray(start, chunk.length - tail))) return this.fail();
+    if (tail) this.carry = Buffer.from(chunk.subarray(chunk.length - tail));
+  }
+
+  finish(): void {
+    if (this.valid && this.carry.length) this.fail();
+  }
+
+  private fail(): void {
+    this.valid = false;
+    this.carry = Buffer.alloc(0);
+  }
+}
+
+/** How many bytes at the end of `b` (after `from`) begin a UTF-8 character that `b` does not finish. */
+function incompleteTail(b: Buffer, from: number): number {
+  for (let k = 1; k <= 3 && b.length - k >= from; k++) {
+    const c = b[b.length - k] as number;
+    if ((c & 0xc0) === 0x80) continue; // a continuation byte: its lead byte is further back
+    const size = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return size > k ? k : 0;
+  }
+  return 0; // complete, or invalid in a way isUtf8 reports
 }
 
 const isGzipName = (p: string): boolean => p.endsWith('.gz');
@@ -121,29 +161,18 @@ export function sameReading(assumed: RawFileInfo, actual: RawFileInfo): boolean 
  */
 export async function inspectRawFile(path: string, repairTo: string): Promise<RawFileInfo> {
   const gzip = isGzipName(path);
-  const newlines = new NewlineCounter();
-  let valid = true;
-  let carry = Buffer.alloc(0);
+  const newlines = new LineEndings();
+  const utf8 = new Utf8Checker();
   let bytes = 0;
   const source = gzip ? createReadStream(path).pipe(createGunzip()) : createReadStream(path, { highWaterMark: 1 << 20 });
   for await (const chunk of source as AsyncIterable<Buffer>) {
     bytes += chunk.length;
     newlines.add(chunk);
-    if (!valid) continue;
-    // Check up to the last newline so a multi-byte character split across chunks is not flagged.
-    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    const cut = buf.lastIndexOf(10);
-    const upto = cut < 0 ? 0 : cut + 1;
-    if (upto > 0 && !isUtf8(buf.subarray(0, upto))) valid = false;
-    carry = Buffer.from(buf.subarray(upto));
-    if (carry.length > 64 << 20) {
-      // An enormous line: check it whole so memory stays bounded.
-      if (!isUtf8(carry)) valid = false;
-      carry = Buffer.alloc(0);
-    }
+    utf8.add(chunk);
   }
   newlines.finish();
-  if (valid && carry.length && !isUtf8(carry)) valid = false;
+  utf8.finish();
+  const valid = utf8.valid;
   const mixed = newlines.mixed;
   const info: RawFileInfo = { newline: newlines.crlfReadable ? 'crlf' : 'lf', gzip, invalidUtf8: !valid, mixedNewlines: mixed, bytes };
   if (!valid || mixed) {

@@ -4,6 +4,7 @@ import type { ParsePlan } from '../../compile/index.js';
 import { assumedRawFile, inspectRawFile, sameReading, type RawFileInfo } from './raw-inputs.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openSession, sqlPath } from './duckdb-session.js';
+import { loadLines } from './load-lines.js';
 
 export interface ParseInputFile {
   part: string;
@@ -91,27 +92,18 @@ export async function openParseSession(
     await conn.run(
       `CREATE TEMP TABLE quiver_inputs AS SELECT CAST(_fid AS INTEGER) AS _fid, _part, _file, _path, _label FROM (VALUES ${values.join(', ')}) t(_fid, _part, _file, _path, _label)`,
     );
-    // One reader per file keeps row_number() OVER () streaming and per-file: line numbers are exact.
-    // The numbered lines are materialized: DuckDB runs a streaming window (and everything after
-    // it in the same pipeline) on one thread, so over a view the whole parse query would; over a
-    // table it runs on every thread. The table spills to the temp directory when memory is short.
-    const loadLines = (read: RawFileInfo[]): Promise<void> => {
-      const branches = inputs.map((f, i) => linesSql(i, f.localPath, read[i]));
-      return conn.run(
-        `CREATE OR REPLACE TEMP TABLE quiver_lines AS ${branches.length ? branches.join('\nUNION ALL\n') : `SELECT CAST(0 AS INTEGER) AS _fid, CAST(0 AS BIGINT) AS _line, '' AS line WHERE false`}`,
-      ).then(() => undefined);
-    };
+    const loadAll = (read: RawFileInfo[]): Promise<void> => loadLines(conn, inputs.map((f, i) => ({ localPath: f.localPath, info: read[i] })));
     const assumed = inputs.map((f) => assumedRawFile(f.localPath));
     const guesses = assumed.every((a): a is RawFileInfo => a !== undefined) ? assumed : undefined;
     const loaded = guesses
-      ? loadLines(guesses).then(
+      ? loadAll(guesses).then(
           () => true,
           () => false,
         )
       : Promise.resolve(false);
     const guessed = await loaded; // first: DuckDB is idle before an inspection error closes the session
     const infos = await inspecting;
-    if (!guessed || !guesses || infos.some((info, i) => !sameReading(guesses[i] ?? info, info))) await loadLines(infos);
+    if (!guessed || !guesses || infos.some((info, i) => !sameReading(guesses[i] ?? info, info))) await loadAll(infos);
     for (const t of plan.labelTables) {
       const p = labelFiles[t.table];
       if (!p) throw new Error(`no file bound for label table ${t.table} (part ${t.part})`);
@@ -213,14 +205,4 @@ async function rowGroupSize(conn: DuckDBConnection): Promise<number> {
   const lines = Number(row['n'] ?? 0);
   const threads = Math.max(1, Number(row['t'] ?? 1));
   return Math.min(122880, Math.max(16384, Math.ceil(lines / (threads * 16))));
-}
-
-/**
- * One file's lines as (_fid, _line, line): every line in order, _line from 1, empty lines ''.
- * `info` (inspectRawFile) says which copy to read and how its lines end.
- */
-export function linesSql(fid: number, localPath: string, info: RawFileInfo | undefined): string {
-  const path = info?.repairedPath ?? localPath;
-  const nl = info?.newline === 'crlf' ? '\\r\\n' : '\\n';
-  return `SELECT CAST(${fid} AS INTEGER) AS _fid, row_number() OVER () AS _line, coalesce(line, '') AS line FROM read_csv(${sqlPath(path)}, columns = {'line': 'VARCHAR'}, delim = chr(0), quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, new_line = '${nl}', max_line_size = 33554432, compression = '${info?.gzip ? 'gzip' : 'none'}')`;
 }
