@@ -13,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { openSession, sqlPath } from '../../controller/src/exec/embedded/duckdb-session.js';
 import { inspectRawFile, type RawFileInfo } from '../../controller/src/exec/embedded/raw-inputs.js';
 import { loadLines } from '../../controller/src/exec/embedded/load-lines.js';
+import { fusedParseSql } from '../../controller/src/compile/index.js';
 import type { CompiledPair } from './engine-quiver.js';
 import { logRef } from './engine-quiver.js';
 
@@ -66,10 +67,11 @@ export async function profileQuiverParse(pair: CompiledPair, logPath: string, wo
 /**
  * The alternative docs/adr/0003 weighs: parse and features as one query, the parse output never
  * written (a view over the numbered lines), plus the pass over the lines that counts and samples
- * rejects, which that design would still need. Run twice: with DuckDB's filter pushdown (it moves
+ * rejects, which that design would still need. Run three ways: with DuckDB's filter pushdown (it moves
  * the feature set's filter below the parse projections, computing their regex extractions in the
  * filter and again above it) and without (every line computes the fields the features read, then
- * the filter). A plain DuckDB here: the stage session locks its settings.
+ * the filter); then as `quiver score` runs it, each filter term placed right after the fields it
+ * reads (fusedParseSql). A plain DuckDB here: the stage session locks its settings.
  */
 async function profileFused(pair: CompiledPair, logPath: string, info: RawFileInfo, workDir: string): Promise<Record<string, number>> {
   const pieces: Record<string, number> = {};
@@ -90,6 +92,14 @@ async function profileFused(pair: CompiledPair, logPath: string, info: RawFileIn
     pieces['fused alternative (ADR 0003): parse + features as one query, written'] = await timed(`COPY (${pair.features.sql.duckdb}) TO ${out} (FORMAT parquet, COMPRESSION zstd)`);
     await conn.run(`SET disabled_optimizers = 'filter_pushdown'`);
     pieces['  the same without filter pushdown'] = await timed(`COPY (${pair.features.sql.duckdb}) TO ${out} (FORMAT parquet, COMPRESSION zstd)`);
+    // What `quiver score` runs (run-fused.ts): the filter's terms placed among the fields, and
+    // DuckDB's filter pull-up off too, so they stay there.
+    const placed = fusedParseSql(pair.parse, pair.features);
+    if (placed) {
+      await conn.run(`SET disabled_optimizers = 'filter_pushdown,filter_pullup'`);
+      await conn.run(`CREATE OR REPLACE TEMP VIEW quiver_parsed AS ${placed}`);
+      pieces['  the same with the filter terms among the fields (fusedParseSql: quiver score)'] = await timed(`COPY (${pair.features.sql.duckdb}) TO ${out} (FORMAT parquet, COMPRESSION zstd)`);
+    }
     await conn.run(`RESET disabled_optimizers`);
     pieces['  + its pass counting and sampling rejects'] = await timed(
       `SELECT _status, count(*) AS n, list(_line ORDER BY _line) FILTER (WHERE _status = 'rejected')[1:1000] AS sample FROM (${pair.parse.sql.duckdb}) GROUP BY _status`,
