@@ -215,7 +215,7 @@ interface Row {
   lines: number;
   format: LogFormat;
   pair: string;
-  ways: Partial<Record<Engine, { ms: number; linesPerSecond: number; fused?: boolean; parseMs?: number; featuresMs?: number; maxRssKb?: number; rows: number; records?: number; rejected?: number; checksum?: string; pieces?: Record<string, number> }>>;
+  ways: Partial<Record<Engine, { ms: number; runsMs: number[]; linesPerSecond: number; fused?: boolean; parseMs?: number; featuresMs?: number; maxRssKb?: number; rows: number; records?: number; rejected?: number; checksum?: string; pieces?: Record<string, number> }>>;
   quiverOverHandTime?: number;
   scoreOverHandTime?: number;
   quiverOverSparkRate?: number;
@@ -236,6 +236,7 @@ const rows: Row[] = cells.map((c) => {
     }
     ways[e] = {
       ms: b.ms,
+      runsMs: (c.runs[e] ?? []).filter((m) => !m.error).map((m) => m.ms),
       linesPerSecond: c.lines / (b.ms / 1000),
       ...(b.fused !== undefined ? { fused: b.fused } : {}),
       ...(b.parseMs !== undefined ? { parseMs: b.parseMs } : {}),
@@ -311,6 +312,8 @@ if (json) {
       const parts = [w.parseMs !== undefined ? `parse ${fmtMs(w.parseMs)} + features ${fmtMs(w.featuresMs ?? 0)}` : w.fused ? `parse + features fused, one session ${fmtMs(w.ms)}` : `one query ${fmtMs(w.ms)}`];
       if (w.records !== undefined) parts.push(`${w.records.toLocaleString('en-US')} records, ${(w.rejected ?? 0).toLocaleString('en-US')} rejected`);
       if (w.maxRssKb !== undefined) parts.push(`peak RSS ${fmtMB(w.maxRssKb)}`);
+      // The spread says how far one run's ratio can be trusted on this machine.
+      if (w.runsMs.length > 1) parts.push(`${w.runsMs.length} runs ${fmtMs(Math.min(...w.runsMs))} to ${fmtMs(Math.max(...w.runsMs))}`);
       console.log(`    ${e.padEnd(6)} ${parts.join('; ')}`);
       if (w.pieces) for (const [k, v] of Object.entries(w.pieces)) console.log(`             ${k.padEnd(58)} ${fmtMs(v).padStart(8)}`);
     }
