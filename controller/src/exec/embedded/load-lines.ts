@@ -6,7 +6,8 @@
  * table from one scan or a UNION ALL of scans, and a row's `rowid` is then its position (DuckDB's
  * docs give rowid as the materialized form of row_number() OVER ()). Numbering with
  * row_number() OVER () while reading ran the read on one thread: 0.38 s per 1M ssh lines, against
- * 0.2-0.3 s. The table also lets the parse query, which reads it, run on every thread.
+ * 0.2-0.3 s. The table also lets the parse query, which reads it, run on every thread, and it
+ * spills to the session's temp directory when memory is short.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlPath } from './duckdb-session.js';

@@ -1,8 +1,9 @@
 /**
  * Parse and features in one DuckDB session, the parse output never written: each feature plan
- * reads `quiver_parsed` as a view over the parse plan's query, fused with its filter (fusedParseSql). For scratch parses (`quiver score`
- * scores raw logs and throws the parse away), see docs/adr/0003-parse-materialization.md: the
- * pipeline materializes its parse stages, because feature stages and later runs reuse them.
+ * reads `quiver_parsed` as a view over the parse plan's query, fused with the feature set's filter
+ * (fusedParseSql). For scratch parses (`quiver score` scores raw logs and throws the parse away),
+ * see docs/adr/0003-parse-materialization.md: the pipeline materializes its parse stages, because
+ * feature stages and later runs reuse them.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
