@@ -144,6 +144,7 @@ describe('runParse: the lines of every kind of raw file', () => {
     ['lf-then-crlf.log', Buffer.from('a\nb\r\nc\n')],
     ['crlf-and-lone-cr-then.log', Buffer.from('a\r\nb\rc\r\nd\n')],
     ['bad-utf8.log', Buffer.concat([Buffer.from('ok\nbad '), Buffer.from([0xff]), Buffer.from(' byte\nlast\n')])],
+    ['empty.log', Buffer.alloc(0)],
     ['crlf.log.gz', gzipSync(Buffer.from('g\r\nh\r\n'))],
   ];
   // Without the CR LF + lone CR file every file is read on a guess first (and the bad UTF-8 one again).
@@ -160,10 +161,18 @@ describe('runParse: the lines of every kind of raw file', () => {
     const stats = await runParse(plan, inputs, {}, out, { workDir: join(dir, `run-parse-work-${what.replace(/ /g, '-')}`) });
     const rows = await readParquetRows([join(out, 'data', 'part-00000.parquet')], join(dir, `run-parse-read-${what.replace(/ /g, '-')}`), { orderBy: '_path, _line' });
     const got = new Map<string, string[]>();
-    for (const r of rows) got.set(String(r['_path']), [...(got.get(String(r['_path'])) ?? []), String(r['line'])]);
+    const numbers = new Map<string, number[]>();
+    for (const r of rows) {
+      const path = String(r['_path']);
+      got.set(path, [...(got.get(path) ?? []), String(r['line'])]);
+      numbers.set(path, [...(numbers.get(path) ?? []), Number(r['_line'])]);
+    }
     for (const [name, bytes] of group) {
       const text = (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
-      expect(got.get(name), name).toEqual(hadoopLines(text));
+      const want = hadoopLines(text);
+      expect(got.get(name) ?? [], name).toEqual(want);
+      // Numbered from 1 in every file, whatever came before it.
+      expect(numbers.get(name) ?? [], name).toEqual(want.map((_, i) => i + 1));
     }
     expect(stats.repairedFiles).toBe(repaired);
   });
