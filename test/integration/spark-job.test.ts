@@ -1,15 +1,16 @@
 // The TypeScript runner of the generic Spark job (controller/src/exec/spark) against real Spark:
 // spark-submit local[2] (test/helpers/tools.ts sparkEnv()) on a source of config-repo-template.
-// Three submissions: a parse, two feature specs in one JVM of which the second fails (exit 3),
-// and a spec the job refuses before Spark starts (exit 1).
+// Four submissions: a parse, two feature specs in one JVM of which the second fails (exit 3),
+// a spec the job refuses before Spark starts (exit 1), and JSON lines against DuckDB's parse.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeaturePlan, ParsePlan } from '../../controller/src/compile/index.js';
-import { WorkingTreeFiles } from '../../controller/src/config/index.js';
-import type { ParseInputFile } from '../../controller/src/exec/embedded/run-parse.js';
+import { compileRepo } from '../../controller/src/compile/index.js';
+import { loadRepo, WorkingTreeFiles } from '../../controller/src/config/index.js';
+import { runParse, type ParseInputFile } from '../../controller/src/exec/embedded/run-parse.js';
 import { runSparkJobs, runSparkParse, SPARK_JOB_EXIT, SparkJobError, type SparkSubmitOptions } from '../../controller/src/exec/spark/index.js';
 import { loadRevision, type Revision } from '../../controller/src/plan/index.js';
 import { templateCopy } from '../helpers/config-repo.js';
@@ -159,5 +160,43 @@ describe('runSparkParse / runSparkJobs (jobs/spark through spark-submit)', () =>
     expect((err as SparkJobError).jobError).toBe(`spec.output already exists: ${out}`);
     expect((err as SparkJobError).message).toBe(`Spark job for source web_http exited with code 1: spec.output already exists: ${out}`);
     expect(readFileSync(join(out, 'keep'), 'utf8')).toBe('x');
+  }, TEST_TIMEOUT);
+
+  it('parses JSON lines with a malformed one as DuckDB does: the same counts, rejects and rows', async () => {
+    // DuckDB's JSON functions raise an error on text that is not JSON, Spark's give NULL: the
+    // compiled DuckDB parse reads only what json_valid accepts, so both reject the line.
+    const dir = mkdtempSync(join(tmpdir(), 'quiver-spark-json-'));
+    try {
+      mkdirSync(join(dir, 'sources'));
+      writeFileSync(join(dir, 'quiver.yaml'), 'apiVersion: quiver.dev/v1alpha1\n');
+      writeFileSync(
+        join(dir, 'sources', 'j.pbtxt'),
+        [
+          'name: "j"',
+          'description: "JSON lines"',
+          'format { json_lines {} }',
+          'fields { name: "user" display_name: "User" data_type: STRING path: "$.user" }',
+          'fields { name: "n" display_name: "N" data_type: LONG path: "$.n" }',
+          'fields { name: "deep" display_name: "Deep" data_type: STRING path: "$.a.b" }',
+        ].join('\n'),
+      );
+      const { config, diagnostics } = await loadRepo(new WorkingTreeFiles(dir), dir);
+      expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const plan = (await compileRepo(config)).sources.get('j')?.plan;
+      if (!plan) throw new Error('source j did not compile');
+      const log = join(dir, 'events.jsonl');
+      writeFileSync(log, ['{"user": "ann", "n": 2, "a": {"b": "x"}}', 'not json', '', '{"user": "bob", "n": "7"}', '[1, 2]', '{"n": 9', '{"user": "cy"}'].join('\n'));
+      const inputs: ParseInputFile[] = [{ part: 'p', file: 'events.jsonl', path: 'data/events.jsonl', localPath: log }];
+      const duck = await runParse(plan, inputs, {}, join(dir, 'duck'), { workDir: join(dir, 'work') });
+      const spark = await runSparkParse(plan, inputs, {}, join(dir, 'spark'), submitOptions());
+      const counts = (s: { records: number; written: number; rejected: number; skipped: number }) => ({ records: s.records, written: s.written, rejected: s.rejected, skipped: s.skipped });
+      expect(counts(duck)).toEqual({ records: 6, written: 3, rejected: 3, skipped: 1 });
+      expect(counts(spark)).toEqual(counts(duck));
+      expect(readFileSync(join(dir, 'spark', 'rejects.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'duck', 'rejects.jsonl'), 'utf8'));
+      const rows = (out: string) => query(`SELECT _line, "user", n, deep FROM read_parquet('${join(dir, out, 'data', '*.parquet')}') ORDER BY _line`);
+      expect(await rows('spark')).toEqual(await rows('duck'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, TEST_TIMEOUT);
 });

@@ -26,6 +26,15 @@ const FEATURE_SETS: Record<string, string> = {
   t_or: `filter: "big OR up = 'KEEP'"`,
   t_all: ``,
 };
+// JSON lines: raw fields by path, a rejected and a skipped line.
+const JSON_SOURCE = `name: "j"
+description: "fusion test, JSON lines"
+format { json_lines {} }
+fields { name: "user" display_name: "User" data_type: STRING path: "$.user" }
+fields { name: "n" display_name: "N" data_type: LONG path: "$.n" }
+fields { name: "up" display_name: "Upper user" data_type: STRING definition: "upper(user)" }
+`;
+const JSON_LINES = ['{"user": "ann", "n": 2}', '{"user": "bob", "n": 5}', 'not json', '', '{"user": "al", "n": 1}', '{"n": 9}', '{"user": "Abe", "n": "7"}'];
 const LINES = ['abc,1', 'ab,-1', 'Axe,7', 'ab,-', 'a', '', 'zz,9', 'ab,2', 'keep,-', 'Aq,6', 'A,12', 'abd,0', 'Ab,-'];
 
 let dir = '';
@@ -39,6 +48,11 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'features'));
   writeFileSync(join(dir, 'quiver.yaml'), 'apiVersion: quiver.dev/v1alpha1\n');
   writeFileSync(join(dir, 'sources', 't.pbtxt'), SOURCE);
+  writeFileSync(join(dir, 'sources', 'j.pbtxt'), JSON_SOURCE);
+  writeFileSync(
+    join(dir, 'features', 'j_terms.pbtxt'),
+    `name: "j_terms"\ndescription: "fusion test"\nsource: "j"\nfilter: "up LIKE 'A%' AND n > 1"\nfeatures { name: "n" display_name: "N" data_type: LONG definition: "n" }\n`,
+  );
   for (const [name, filter] of Object.entries(FEATURE_SETS)) {
     writeFileSync(
       join(dir, 'features', `${name}.pbtxt`),
@@ -124,6 +138,25 @@ describe('fusedParseSql', () => {
   it('keeps an OR filter whole and plans without a filter unfiltered', () => {
     expect(plans('t_or').feature.filterTerms).toHaveLength(1);
     expect(plans('t_all').feature.filterTerms).toEqual([]);
+  });
+
+  it('fuses a JSON-lines source the same way, a malformed line rejected', async () => {
+    const parse = compiled.sources.get('j')?.plan;
+    const feature = compiled.featureSets.get('j_terms')?.plan;
+    if (!parse || !feature) throw new Error('j / j_terms not compiled');
+    const values = JSON_LINES.map((l, i) => `(${i + 1}, '${l}')`).join(', ');
+    await conn.run(`CREATE OR REPLACE TEMP TABLE quiver_lines AS SELECT CAST(0 AS INTEGER) AS _fid, CAST(n AS BIGINT) AS _line, t AS line FROM (VALUES ${values}) v(n, t)`);
+    const staged = `SELECT * EXCLUDE (_status, _reason, _raw) FROM (${parse.sql.duckdb}) WHERE _status = 'ok'`;
+    const want = await rows(`SELECT * FROM (${staged}) WHERE coalesce(("up" LIKE 'A%') AND ("n" > 1), FALSE)`);
+    const got = await rows(fusedParseSql(parse, feature) ?? '');
+    expect(got).toEqual(want);
+    expect(got.map((r) => r['user'])).toEqual(['ann', 'Abe']);
+    // The malformed line is a rejected record (DuckDB's JSON functions raise an error on it), the empty one skipped.
+    const statuses = (await conn.runAndReadAll(`SELECT _line, _status, _reason FROM (${parse.sql.duckdb}) WHERE _status <> 'ok' ORDER BY _line`)).getRowObjectsJson();
+    expect(statuses).toEqual([
+      { _line: '3', _status: 'rejected', _reason: 'not a JSON object' },
+      { _line: '4', _status: 'skipped', _reason: null },
+    ]);
   });
 
   it('is undefined for plans compiled before plans carried their parts (the runner falls back)', () => {

@@ -129,10 +129,16 @@ function formatStage(
     ];
   } else {
     const paths = [...new Set(fields.flatMap((f) => f.path))];
+    // DuckDB's json_extract_string raises an error on text that is not JSON (Spark's
+    // get_json_object gives NULL): it reads only the records json_valid accepts, so a malformed
+    // line is a rejected record instead of a failed stage.
+    if (e === 'duckdb') inner = `(SELECT *, json_valid(_text) AS _jv FROM ${from})`;
     rawCols = paths.map((p, i) =>
-      e === 'duckdb' ? `json_extract_string(_text, ${lit(jsonPath(p, e), e)}) AS _j${i + 1}` : `get_json_object(_text, ${lit(jsonPath(p, e), e)}) AS _j${i + 1}`,
+      e === 'duckdb'
+        ? `CASE WHEN _jv THEN json_extract_string(_text, ${lit(jsonPath(p, e), e)}) END AS _j${i + 1}`
+        : `get_json_object(_text, ${lit(jsonPath(p, e), e)}) AS _j${i + 1}`,
     );
-    const valid = e === 'duckdb' ? `(json_valid(_text) AND starts_with(ltrim(_text), '{'))` : `(get_json_object(_text, '$') IS NOT NULL AND startswith(ltrim(_text), '{'))`;
+    const valid = e === 'duckdb' ? `(_jv AND starts_with(ltrim(_text), '{'))` : `(get_json_object(_text, '$') IS NOT NULL AND startswith(ltrim(_text), '{'))`;
     checks = [
       { when: `_text = ''`, status: 'skipped', reason: null },
       { when: `NOT ${valid}`, status: 'rejected', reason: 'not a JSON object' },
