@@ -19,15 +19,52 @@ export interface CompiledExample extends CatalogExample {
 }
 
 export function compiledCatalogExamples(): CompiledExample[] {
-  return catalogExamples().map((x) => {
-    const id = `${x.entry}#${x.index}`;
-    const scope = makeScope(x.inputs.map((i) => columnEntry(i.name, i.type)));
-    const r = compileExpression(syntheticExpr(x.expr), scope, { mode: x.mode, what: `example ${id}` });
-    if (!r.expr) throw new Error(`catalog example ${id} (${x.expr}) does not compile: ${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
-    const e = r.expr;
-    const query = { duckdb: exampleQuery(x, e.duckdb, e.type, 'duckdb'), spark: exampleQuery(x, e.spark, e.type, 'spark') };
-    return { ...x, id, type: e.type, duckdb: e.duckdb, spark: e.spark, query };
-  });
+  return catalogExamples().map(compileExample);
+}
+
+/**
+ * Values a real log can hold and a careless function would choke on: empty and huge text, broken
+ * JSON, NaN and infinities, the integer limits, the ends of the timestamp range, empty arrays.
+ */
+export const HOSTILE: Record<DataType, unknown[]> = {
+  STRING: ['', ' ', 'not json', '{', '{"a": [1, {"b": null}]}', '[1, 2]', '-', 'NaN', '9'.repeat(40), '1e400', '%_\\', "'", '2024-13-45 25:61:61', '😀 ü', 'x'.repeat(100_000), '0x10', null],
+  INT: [0, -1, 1, 2147483647, -2147483648, null],
+  LONG: [0, -1, 1, '9223372036854775807', '-9223372036854775808', 1704067200, null],
+  DOUBLE: [0, -0.5, 'NaN', 'Infinity', '-Infinity', 1e308, -1e308, 5e-324, 1704067200.5, null],
+  BOOLEAN: [true, false, null],
+  TIMESTAMP: ['1970-01-01 00:00:00', '0001-01-01 00:00:00', '9999-12-31 23:59:59.999999', '2024-02-29 12:34:56.789', null],
+  DATE: ['1970-01-01', '0001-01-01', '9999-12-31', '2024-02-29', null],
+  ARRAY_STRING: [[], [null], ['', 'a'], ['x'.repeat(1000)], null],
+};
+
+/**
+ * Every example that has inputs, with HOSTILE values in place of its own (id `<entry>#<i>!hostile`):
+ * "a bad value never fails the job" (docs/reference/functions.md), so each must give a result on
+ * both engines. Row r takes each input's values at a different stride, so rows mix them.
+ */
+export function hostileCatalogExamples(): CompiledExample[] {
+  return catalogExamples()
+    .filter((x) => x.inputs.length > 0)
+    .map((x) => {
+      const rows = Math.max(...x.inputs.map((i) => HOSTILE[i.type].length));
+      const inputs = x.inputs.map((i, k) => {
+        const pool = HOSTILE[i.type];
+        return { ...i, values: Array.from({ length: rows }, (_, r) => pool[(r * (k + 1) + k) % pool.length]) };
+      });
+      const c = compileExample({ ...x, inputs });
+      return { ...c, id: `${c.id}!hostile` };
+    });
+}
+
+/** One example compiled, with its queries over its own input values. */
+export function compileExample(x: CatalogExample): CompiledExample {
+  const id = `${x.entry}#${x.index}`;
+  const scope = makeScope(x.inputs.map((i) => columnEntry(i.name, i.type)));
+  const r = compileExpression(syntheticExpr(x.expr), scope, { mode: x.mode, what: `example ${id}` });
+  if (!r.expr) throw new Error(`catalog example ${id} (${x.expr}) does not compile: ${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+  const e = r.expr;
+  const query = { duckdb: exampleQuery(x, e.duckdb, e.type, 'duckdb'), spark: exampleQuery(x, e.spark, e.type, 'spark') };
+  return { ...x, id, type: e.type, duckdb: e.duckdb, spark: e.spark, query };
 }
 
 function inputLiteral(v: unknown, t: DataType, engine: Engine): string {

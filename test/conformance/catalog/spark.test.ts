@@ -1,7 +1,8 @@
 /**
  * Runs every catalog example on real Spark 4 (PySpark, local mode, ANSI on, UTC) and
  * compares with the same expectations as the DuckDB run. One spark-submit for all
- * examples; the comparison is the TypeScript code the DuckDB test uses.
+ * examples (and for each example over hostile values, which must only not fail); the
+ * comparison is the TypeScript code the DuckDB test uses.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +10,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run, sparkEnv } from '../../helpers/tools.js';
-import { compareValue, compiledCatalogExamples } from './example-runner.js';
+import { compareValue, compiledCatalogExamples, hostileCatalogExamples } from './example-runner.js';
 
 const examples = compiledCatalogExamples();
+// The same submission also runs every example over hostile values (hostile-values.test.ts).
+const hostile = hostileCatalogExamples();
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Spark's typeof() names for Quiver types. */
@@ -36,7 +39,7 @@ describe('catalog on Spark', () => {
     const dir = mkdtempSync(join(tmpdir(), 'quiver-catalog-spark-'));
     const input = join(dir, 'queries.json');
     const output = join(dir, 'results.json');
-    writeFileSync(input, JSON.stringify(examples.map((x) => ({ id: x.id, query: x.query.spark }))));
+    writeFileSync(input, JSON.stringify([...examples, ...hostile].map((x) => ({ id: x.id, query: x.query.spark }))));
     const r = await run(env.sparkSubmit, [...env.args, '--conf', 'spark.sql.ansi.enabled=true', join(here, 'spark_runner.py'), input, output], {
       env: env.env,
       timeoutMs: 600_000,
@@ -61,6 +64,17 @@ describe('catalog on Spark', () => {
         if (x.type !== 'NULL' && t !== SPARK_TYPEOF[x.type]) problems.push(`row ${i}: type ${t}, expected ${SPARK_TYPEOF[x.type]}`);
       });
       expect(problems, `SQL: ${x.spark}`).toEqual([]);
+    });
+  }
+
+  for (const x of hostile) {
+    it(`${x.id}: ${x.expr} gives a result, not an error`, () => {
+      expect(failure, failure).toBeUndefined();
+      const r = results?.[x.id];
+      expect(r, 'no result').toBeDefined();
+      if (r === undefined) return;
+      if ('error' in r) throw new Error(`Spark failed: ${r.error}\nSQL: ${x.spark}`);
+      expect(r.rows.length).toBe(x.mode === 'aggregate' ? 1 : Math.max(...x.inputs.map((i) => i.values.length)));
     });
   }
 });

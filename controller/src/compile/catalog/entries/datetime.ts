@@ -192,9 +192,15 @@ export const DATETIME: CatalogEntry[] = [
     aggregate: false,
     signatures: [{ params: [p('seconds', 'LONG')], result: 'TIMESTAMP' }],
     doc: 'The TIMESTAMP that many seconds after 1970-01-01 00:00:00 UTC.',
-    semantics: 'Defined for years 1 to 9999.',
-    render: { duckdb: (c) => `make_timestamp(TRY_CAST(CAST(${s(c, 0)} AS HUGEINT) * 1000000 AS BIGINT))`, spark: fn('timestamp_seconds') },
-    examples: [ex('timestamp_seconds(n)', ['2024-01-01 00:00:00', '1969-12-31 23:59:59', null], [N([1704067200, -1, null])])],
+    semantics:
+      'Defined for years 1 to 9999. Seconds whose microseconds do not fit a LONG give NULL on both engines (Spark timestamp_seconds alone fails the job on them: long overflow).',
+    render: {
+      duckdb: (c) => `make_timestamp(TRY_CAST(CAST(${s(c, 0)} AS HUGEINT) * 1000000 AS BIGINT))`,
+      spark: (c) => `timestamp_micros(try_multiply(${s(c, 0)}, 1000000))`,
+    },
+    examples: [
+      ex('timestamp_seconds(n)', ['2024-01-01 00:00:00', '1969-12-31 23:59:59', null, null], [N([1704067200, -1, null, '9223372036854775807'])]),
+    ],
   },
   {
     name: 'window_start',

@@ -1,6 +1,9 @@
 import { arg, both, col, ex, fn, p, s, sqlArgs } from '../build.js';
 import type { CatalogEntry, RenderContext } from '../entry.js';
 
+/** The longest lpad / rpad result: a longer len gives NULL. */
+const MAX_PAD = 65536;
+
 const S = (values: unknown[]) => col('s', 'STRING', values);
 
 /**
@@ -191,18 +194,21 @@ export const STRINGS: CatalogEntry[] = [
       aggregate: false,
       signatures: [{ params: [p('str', 'STRING'), p('len', 'INT'), p('pad', 'STRING', { literal: true, optional: true })], result: 'STRING' }],
       doc: `Pads str on the ${name === 'lpad' ? 'left' : 'right'} with pad (default a space) to len characters; a longer str is cut to len.`,
-      semantics: "len <= 0 gives ''. The pad must be a non-empty literal (DuckDB fails on an empty pad where Spark returns str unchanged).",
+      semantics: `len <= 0 gives ''; len above ${MAX_PAD.toLocaleString('en-US')} gives NULL (a length read from a log line could otherwise build a string of gigabytes on either engine). The pad must be a non-empty literal (DuckDB fails on an empty pad where Spark returns str unchanged).`,
       check: (c) => {
         const pad = c.args[2];
         if (pad !== undefined && pad.literal === '') {
           c.report({ code: 'QV4028', start: pad.node.start, end: pad.node.end, message: `the pad of ${name}() must not be empty` });
         }
       },
-      render: both((c) => `${name}(${s(c, 0)}, ${s(c, 1)}, ${c.args[2] ? s(c, 2) : "' '"})`),
+      render: both((c) => `${name}(${s(c, 0)}, CASE WHEN ${s(c, 1)} <= ${MAX_PAD} THEN ${s(c, 1)} END, ${c.args[2] ? s(c, 2) : "' '"})`),
       examples:
         name === 'lpad'
-          ? [ex("lpad(s, n, '0')", ['00042', '12345', ''], [S(['42', '123456', 'x']), col('n', 'INT', [5, 5, -1])]), ex('lpad(s, 4)', ['  ab'], [S(['ab'])])]
-          : [ex("rpad(s, 5, 'ab')", ['hiaba', 'hello'], [S(['hi', 'hello!'])])],
+          ? [
+              ex("lpad(s, n, '0')", ['00042', '12345', '', null], [S(['42', '123456', 'x', 'y']), col('n', 'INT', [5, 5, -1, 2147483647])]),
+              ex('lpad(s, 4)', ['  ab'], [S(['ab'])]),
+            ]
+          : [ex("rpad(s, n, 'ab')", ['hiaba', 'hello', null], [S(['hi', 'hello!', 'x']), col('n', 'INT', [5, 5, MAX_PAD + 1])])],
     }),
   ),
   ...([
