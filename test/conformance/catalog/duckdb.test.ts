@@ -2,15 +2,17 @@
  * Runs every catalog example on DuckDB in process: compile with compileExpression on a
  * synthetic scope, render DuckDB SQL, evaluate over a VALUES table, compare with the
  * expected values (DOUBLE within the example's tolerance, timestamps as UTC text), and
- * check that the result's SQL type is the one sqlTypeOf promises.
+ * check that the result's SQL type is the one sqlTypeOf promises. Then every example over
+ * hostile values, which must only not fail.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../../../controller/src/compile/catalog/index.js';
 import { sqlTypeOf } from '../../../controller/src/compile/expr/index.js';
-import { compareValue, compiledCatalogExamples } from './example-runner.js';
+import { compareValue, compiledCatalogExamples, hostileCatalogExamples } from './example-runner.js';
 
 const examples = compiledCatalogExamples();
+const hostile = hostileCatalogExamples();
 let instance: DuckDBInstance;
 let con: DuckDBConnection;
 
@@ -21,6 +23,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   con?.closeSync();
+  instance?.closeSync();
 });
 
 describe('catalog on DuckDB', () => {
@@ -42,6 +45,21 @@ describe('catalog on DuckDB', () => {
         if (x.type !== 'NULL' && t !== sqlTypeOf(x.type, 'duckdb')) problems.push(`row ${i}: type ${t}, expected ${sqlTypeOf(x.type, 'duckdb')}`);
       });
       expect(problems, `SQL: ${x.duckdb}`).toEqual([]);
+    });
+  }
+});
+
+// "A bad value never fails the job" (docs/reference/functions.md): each example's expression over
+// HOSTILE values (example-runner.ts) must give a result, not an error. Only that is checked; the
+// values are the examples' business (above). spark.test.ts runs the same queries on Spark.
+describe('catalog on DuckDB: no value fails an expression', () => {
+  it('covers examples of most entries', () => {
+    expect(new Set(hostile.map((x) => x.entry)).size).toBeGreaterThan(80);
+  });
+  for (const x of hostile) {
+    it(`${x.id}: ${x.expr}`, async () => {
+      const rows = Math.max(...x.inputs.map((i) => i.values.length));
+      await expect(con.runAndReadAll(x.query.duckdb).then((r) => r.getRows().length), `SQL: ${x.duckdb}`).resolves.toBe(x.mode === 'aggregate' ? 1 : rows);
     });
   }
 });

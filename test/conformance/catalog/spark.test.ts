@@ -13,7 +13,7 @@ import { run, sparkEnv } from '../../helpers/tools.js';
 import { compareValue, compiledCatalogExamples, hostileCatalogExamples } from './example-runner.js';
 
 const examples = compiledCatalogExamples();
-// The same submission also runs every example over hostile values (hostile-values.test.ts).
+// The same submission also runs every example over hostile values (duckdb.test.ts).
 const hostile = hostileCatalogExamples();
 const here = dirname(fileURLToPath(import.meta.url));
 
