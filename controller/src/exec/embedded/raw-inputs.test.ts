@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSession } from './duckdb-session.js';
-import { inspectRawFile } from './raw-inputs.js';
+import { inspectRawFile, Utf8Checker } from './raw-inputs.js';
 import type { FeaturePlan, ParsePlan } from '../../compile/index.js';
 import { readParquetRows } from './read-rows.js';
 import { runParseFeatures } from './run-fused.js';
@@ -119,6 +119,19 @@ describe('inspectRawFile: UTF-8 checked chunk by chunk, a character split betwee
     ['a UTF-16 surrogate', [0xed, 0xa0, 0x80], 2],
   ])('rejects %s across the boundary', async (_what, bytes, k) => {
     expect(await inspect(across(bytes, k))).toBe(true);
+  });
+  it('waits for a character whose bytes come in more than two chunks (small gunzip chunks)', () => {
+    const check = (chunks: number[][]): boolean => {
+      const u = new Utf8Checker();
+      for (const c of chunks) u.add(Buffer.from(c));
+      u.finish();
+      return u.valid;
+    };
+    expect(check([[0x61, 0xf0], [0x9f], [0x98], [0x80, 0x61]])).toBe(true);
+    expect(check([[0xe2], [0x82], [0xac]])).toBe(true);
+    expect(check([[0xf0], [0x9f], [0x61]])).toBe(false);
+    expect(check([[0xf0], [0x9f], [0x98]])).toBe(false);
+    expect(check([[0xc3], [0xa9, 0x80]])).toBe(false);
   });
   it('rejects a character cut off by the end of the file, in one chunk or across two', async () => {
     expect(await inspect(Buffer.from([0x61, 0xe2, 0x82]))).toBe(true);

@@ -63,10 +63,11 @@ class LineEndings {
 }
 
 /**
- * Checks UTF-8 chunk by chunk without copying chunks: only a character split between two chunks
- * (at most 3 bytes held back, and the continuation bytes that finish it) is checked apart.
+ * Checks UTF-8 chunk by chunk without copying chunks: only a character split between chunks (at
+ * most 3 bytes held back, and the continuation bytes that finish it, which may come in more than
+ * one chunk) is checked apart.
  */
-class Utf8Checker {
+export class Utf8Checker {
   valid = true;
   private carry: Buffer = Buffer.alloc(0);
 
@@ -74,9 +75,15 @@ class Utf8Checker {
     if (!this.valid || chunk.length === 0) return;
     let start = 0;
     if (this.carry.length) {
-      // The continuation bytes (10xxxxxx) that finish the held-back character, then the rest.
-      while (start < 3 && start < chunk.length && ((chunk[start] as number) & 0xc0) === 0x80) start++;
-      if (!isUtf8(Buffer.concat([this.carry, chunk.subarray(0, start)]))) return this.fail();
+      // The continuation bytes (10xxxxxx) the held-back character still needs, then the rest.
+      const need = utf8Size(this.carry[0] as number) - this.carry.length;
+      while (start < need && start < chunk.length && ((chunk[start] as number) & 0xc0) === 0x80) start++;
+      const head = Buffer.concat([this.carry, chunk.subarray(0, start)]);
+      if (start < need && start === chunk.length) {
+        this.carry = head; // a chunk shorter than the rest of the character: wait for the next
+        return;
+      }
+      if (!isUtf8(head)) return this.fail();
       this.carry = Buffer.alloc(0);
     }
     const tail = incompleteTail(chunk, start);
@@ -99,10 +106,14 @@ function incompleteTail(b: Buffer, from: number): number {
   for (let k = 1; k <= 3 && b.length - k >= from; k++) {
     const c = b[b.length - k] as number;
     if ((c & 0xc0) === 0x80) continue; // a continuation byte: its lead byte is further back
-    const size = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-    return size > k ? k : 0;
+    return utf8Size(c) > k ? k : 0;
   }
   return 0; // complete, or invalid in a way isUtf8 reports
+}
+
+/** The length of the UTF-8 character a lead byte starts (1 for ASCII and for bytes isUtf8 rejects). */
+function utf8Size(lead: number): number {
+  return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
 }
 
 const isGzipName = (p: string): boolean => p.endsWith('.gz');
